@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# IMR: imr_guest.ko and imr_host.ko.  `make` builds both for KVER (default:
+# the running kernel).  `make check` is the test suite, `make demo` the show.
+#
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(CURDIR)
+IMR_VERSION := 0.1.0
+
+# Debian 12's two kernels, resolved from the archive, not hard-coded.
+KVER_61  = $(shell test/kvers.sh 6.1)
+KVER_612 = $(shell test/kvers.sh 6.12)
+
+ifeq ($(DEBUG),1)
+KBUILD_EXTRA := IMR_DEBUG=y
+endif
+
+.PHONY: all modules clean install dkms-install dkms-remove check check-long \
+	kunit lab style sparse tools bench demo both
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) $(KBUILD_EXTRA) modules
+
+# Build against both supported kernels into separate output trees.
+both:
+	test/build-both.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean || true
+	rm -rf .build
+	$(MAKE) -C tools clean
+	$(MAKE) -C test clean
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a $(KVER)
+
+dkms-install:
+	rm -rf /usr/src/imr-$(IMR_VERSION)
+	mkdir -p /usr/src/imr-$(IMR_VERSION)
+	cp -a Kbuild Makefile dkms.conf common imr_guest imr_host /usr/src/imr-$(IMR_VERSION)/
+	dkms add -m imr -v $(IMR_VERSION) || true
+	dkms build -m imr -v $(IMR_VERSION) -k $(KVER)
+	dkms install -m imr -v $(IMR_VERSION) -k $(KVER)
+
+dkms-remove:
+	dkms remove -m imr -v $(IMR_VERSION) --all || true
+
+tools:
+	$(MAKE) -C tools
+
+# Test programs that run inside the lab VMs (static).
+testprogs:
+	$(MAKE) -C test progs
+
+kunit:
+	test/kunit.sh
+
+# One named lab scenario: make lab SCENARIO=smoke HOST_KVER=... GUEST_KVER=...
+lab:
+	test/lab.sh $(SCENARIO)
+
+check:
+	test/check.sh
+
+check-long:
+	IMR_LONG=1 test/check.sh
+
+bench:
+	test/bench.sh
+
+demo:
+	test/demo.sh
+
+style:
+	test/style.sh
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) C=2 CF=-D__CHECK_ENDIAN__ modules
