@@ -28,4 +28,8 @@
 #define NR_PAGE_ORDERS MAX_ORDER
 #endif
 
+/* ---- host side (imr_host) ---- */
+
+/* ---- guest side (imr_guest) ---- */
+
 #endif /* IMR_COMPAT_H */
