@@ -1,0 +1,128 @@
+#!/bin/sh
+# Run one lab scenario: boot an L2 host (QEMU TCG, -cpu max, kvm-amd) that
+# runs test/scenarios/SCENARIO.host.sh, which may boot L3 guests under nested
+# KVM running test/scenarios/*.guest.sh.  Everything comes from Debian
+# packages; big parts are cached in $IMR_CACHE (default /var/cache/imr).
+#
+#   test/lab.sh [-H HOST_KVER] [-G GUEST_KVER] [-t TIMEOUT_S] [-m L2_MB] SCENARIO
+#
+# KVERs may be ABI names or the series "6.1"/"6.12".  Exit 0 when the run
+# ended cleanly (end marker, rc=0), printed no BUG/WARNING/Oops/Call Trace/
+# panic, and no IMR-RESULT: FAIL line.  The console log is kept in
+# .build/lab-logs/.
+set -eu
+. "$(dirname "$0")/lab/common.sh"
+
+host_k=6.1
+guest_k=
+timeout_s=${IMR_LAB_TIMEOUT:-600}
+l2_mem=${IMR_L2_MEM:-4096}
+while getopts H:G:t:m: o; do
+	case $o in
+	H) host_k=$OPTARG ;;
+	G) guest_k=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	m) l2_mem=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || die "usage: test/lab.sh [-H kver] [-G kver] [-t s] [-m MiB] SCENARIO"
+scenario=$1
+[ -f "$IMR_TOP/test/scenarios/$scenario.host.sh" ] || die "no scenario test/scenarios/$scenario.host.sh"
+[ -n "$guest_k" ] || guest_k=$host_k
+resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
+host_k=$(resolve "$host_k")
+guest_k=$(resolve "$guest_k")
+need qemu-system-x86_64 cpio xz busybox timeout
+[ -x /bin/busybox ] || die "/bin/busybox missing: apt-get install busybox-static"
+
+start=$(date +%s)
+say "lab: [1/5] building modules (host $host_k, guest $guest_k)"
+hb=$(build_modules "$host_k")
+gb=$(build_modules "$guest_k")
+say "lab: [2/5] building test programs"
+[ -f "$IMR_TOP/test/Makefile" ] && make -s -C "$IMR_TOP/test" progs >&2
+hk=$(kernel_dir "$host_k")
+gk=$(kernel_dir "$guest_k")
+
+# The L2 base image: busybox, QEMU and its libraries and firmware, KVM
+# modules and the guest kernel.  Rebuilt only when one of those changes.
+qver=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
+bver=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
+key=$(printf '%s\n' "$host_k" "$guest_k" "$qver" "$bver" |
+	cat - "$IMR_TOP/test/lab/common.sh" | md5sum | cut -c1-12)
+base=$LAB_CACHE/images/l2-base-$key.cpio
+if [ ! -f "$base" ]; then
+	say "lab: [3/5] building L2 base image (cached as $(basename "$base"))"
+	st=$(mktemp -d)
+	add_busybox "$st"
+	add_binary "$st" "$(command -v qemu-system-x86_64)"
+	mkdir -p "$st/usr/share/qemu" "$st/lib/imr/kmod" "$st/guest"
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		/usr/share/qemu/kvmvapic.bin; do
+		cp -L "$f" "$st/usr/share/qemu/"
+	done
+	for m in irqbypass ccp kvm kvm-amd; do copy_module "$host_k" "$m" "$st/lib/imr/kmod"; done
+	cp "$gk/boot/vmlinuz-$guest_k" "$st/guest/vmlinuz"
+	mkdir -p "$(dirname "$base")"
+	cpio_of "$st" "$base.tmp" && mv "$base.tmp" "$base"
+	rm -rf "$st"
+else
+	say "lab: [3/5] L2 base image cached ($(basename "$base"))"
+fi
+
+say "lab: [4/5] building the project images"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# L3 guest image: busybox, imr_guest.ko, test programs, guest scenarios.
+g=$work/l3
+add_busybox "$g"
+mkdir -p "$g/lib/imr" "$g/gscen"
+install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
+cp "$IMR_TOP/test/lab/l3lib.sh" "$g/lib/imr/"
+cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
+[ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
+cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
+[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
+# L2 project image: init, helpers, imr_host.ko, programs, the L3 image.
+p=$work/l2
+mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
+install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
+cp "$IMR_TOP/test/lab/l2lib.sh" "$p/lib/imr/"
+cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
+cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
+[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
+cpio_of "$g" "$p/guest/initrd.cpio"
+cpio_of "$p" "$work/project.cpio"
+cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
+
+logs=$IMR_TOP/.build/lab-logs
+mkdir -p "$logs"
+log=$logs/$scenario-$host_k-$guest_k.log
+say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
+rc=0
+timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
+	-display none -monitor none -accel tcg,thread=multi -cpu max -smp 2 \
+	-m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}")" \
+	-serial stdio -no-reboot </dev/null >"$log" 2>&1 || rc=$?
+secs=$(($(date +%s) - start))
+
+# Verdict.
+fail=
+[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s"
+grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
+bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)
+[ -n "$bad" ] && fail="${fail:+$fail; }kernel complained: $bad"
+npass=$(grep -c 'IMR-RESULT: PASS' "$log" || true)
+nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
+[ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
+grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
+if [ -n "$fail" ]; then
+	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s: $fail"
+	say "lab: last lines of $log:"
+	tail -n 30 "$log" >&2
+	exit 1
+fi
+say "lab: PASS $scenario (host $host_k, guest $guest_k) in ${secs}s: $npass checks passed"

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Shared by the L1-side lab scripts: cache locations, kernels, module builds.
+# shellcheck disable=SC2034
+set -eu
+
+IMR_TOP=$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)
+[ -f "$IMR_TOP/common/imr_abi.h" ] || IMR_TOP=$(cd "$(dirname "$0")/.." && pwd)
+IMR_CACHE=${IMR_CACHE:-/var/cache/imr}
+LAB_CACHE=$IMR_CACHE/lab
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 2; }
+
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			die "'$c' is missing (run .ci/run's package step, or: apt-get install qemu-system-x86 busybox-static cpio xz-utils kmod)"
+	done
+}
+
+# kernel_dir KVER: an unpacked Debian linux-image for KVER, in the cache.
+kernel_dir() {
+	kver=$1
+	d=$LAB_CACHE/kernels/$kver
+	if [ ! -f "$d/.done" ]; then
+		say "lab: fetching linux-image-$kver from the Debian archive"
+		rm -rf "$d" && mkdir -p "$d/dl"
+		( cd "$d/dl" &&
+		  { apt-get download "linux-image-$kver" >/dev/null 2>&1 ||
+		    apt-get download "linux-image-$kver-unsigned" >/dev/null; } ) ||
+			die "cannot download linux-image-$kver (apt-get update?)"
+		dpkg -x "$d"/dl/*.deb "$d/root"
+		rm -rf "$d/dl"
+		touch "$d/.done"
+	fi
+	echo "$d/root"
+}
+
+# module_path KVER NAME: path of NAME.ko or NAME.ko.xz in that kernel.
+module_path() {
+	find "$(kernel_dir "$1")/lib/modules/$1" -name "$2.ko" -o -name "$2.ko.xz" -o -name "$2.ko.zst" | head -n1
+}
+
+# copy_module KVER NAME DESTDIR: an uncompressed NAME.ko in DESTDIR.
+copy_module() {
+	p=$(module_path "$1" "$2")
+	[ -n "$p" ] || die "module $2 not found in linux-image-$1"
+	case "$p" in
+	*.xz) xz -dc "$p" >"$3/$2.ko" ;;
+	*.zst) zstd -qdc "$p" >"$3/$2.ko" ;;
+	*) cp "$p" "$3/$2.ko" ;;
+	esac
+}
+
+# build_modules KVER: build imr_guest.ko and imr_host.ko for KVER in
+# .build/KVER (a copy of the sources, so both kernels can be built side by
+# side); prints that directory.
+build_modules() {
+	kver=$1
+	[ -d "/lib/modules/$kver/build" ] ||
+		die "no headers for $kver: apt-get install linux-headers-$kver"
+	b=$IMR_TOP/.build/$kver
+	mkdir -p "$b"
+	for f in Kbuild common imr_guest imr_host; do
+		cp -a "$IMR_TOP/$f" "$b/"
+	done
+	make -s -C "/lib/modules/$kver/build" M="$b" W=1 modules >"$b/build.log" 2>&1 ||
+		{ cat "$b/build.log" >&2; die "module build failed for $kver"; }
+	if grep -E 'warning:|error:' "$b/build.log" >&2; then
+		die "module build for $kver is not warning-free"
+	fi
+	echo "$b"
+}
+
+# cpio_of DIR OUT: an uncompressed newc archive (TCG unpacks it fastest).
+cpio_of() {
+	( cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) >"$2"
+}
+
+# add_busybox ROOT: a static busybox; applets are linked at boot by init.
+add_busybox() {
+	mkdir -p "$1/bin" "$1/sbin" "$1/usr/bin" "$1/usr/sbin" "$1/proc" "$1/sys" \
+		"$1/dev" "$1/tmp" "$1/run" "$1/etc"
+	cp /bin/busybox "$1/bin/busybox"
+}
+
+# add_binary ROOT PATH: PATH and every shared library it needs.
+add_binary() {
+	root=$1
+	bin=$2
+	mkdir -p "$root$(dirname "$bin")"
+	cp -L "$bin" "$root$bin"
+	ldd "$bin" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
+	while read -r lib; do
+		[ -n "$lib" ] && [ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}

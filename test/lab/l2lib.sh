@@ -1,0 +1,78 @@
+# Helpers for host scenarios (sourced by the L2 /init).
+
+result() {
+	echo "IMR-RESULT: $1 $2${3:+ ($3)}"
+}
+
+check() {
+	n=$1
+	shift
+	if "$@"; then result PASS "$n"; else result FAIL "$n" "exit $?"; fi
+}
+
+expect_fail() {
+	n=$1
+	shift
+	if "$@"; then result FAIL "$n" "unexpected success"; else result PASS "$n"; fi
+}
+
+hsys() { cat "/sys/kernel/imr/host/$1"; }
+
+# start_guest NAME GSCENARIO [MEM_MB] [CPUS] [extra qemu args...]
+# Boots an L3 guest under nested KVM in the background; its serial console
+# goes to /tmp/NAME.log and its QEMU pid to /tmp/NAME.pid.
+start_guest() {
+	name=$1
+	gscen=$2
+	mem=${3:-1024}
+	cpus=${4:-1}
+	shift 2
+	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && shift
+	: >"/tmp/$name.log"
+	qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
+		-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
+		-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
+		-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
+		-serial "file:/tmp/$name.log" -no-reboot "$@" &
+	echo $! >"/tmp/$name.pid"
+}
+
+guest_pid() { cat "/tmp/$1.pid"; }
+
+# wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
+# console into ours (prefixed), PASS/FAIL on its end marker.
+wait_guest() {
+	name=$1
+	t=${2:-120}
+	pid=$(guest_pid "$name")
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt $((t * 10)) ]; then
+			kill -9 "$pid" 2>/dev/null
+			result FAIL "guest-$name-timeout" "${t}s"
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	sed "s/^/[$name] /" "/tmp/$name.log"
+	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$name.log"; then
+		result PASS "guest-$name-ran"
+	else
+		result FAIL "guest-$name-ran" "no clean end marker"
+	fi
+}
+
+# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME prints IMR-MARK TEXT.
+wait_mark() {
+	i=0
+	while ! grep -q "IMR-MARK $2" "/tmp/$1.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $((${3:-120} * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+IMR_GUEST_CMDLINE=${IMR_GUEST_CMDLINE:-}
