@@ -1,0 +1,53 @@
+#!/bin/sh
+# `make check`: builds on both kernels, dkms, KUnit, every lab scenario on
+# 6.1/6.1 and 6.12/6.12, and static checks; ends with "N passed, N failed".
+#
+#   IMR_PAIRS="6.1:6.1 6.12:6.12"   host:guest kernel pairs for the lab
+#   IMR_SCENARIOS="smoke ..."       lab scenarios (default: test/scenarios/check.list)
+#   IMR_LONG=1                      also the long variants (make check-long)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+pairs=${IMR_PAIRS:-"6.1:6.1 6.12:6.12"}
+list=test/scenarios/check.list
+[ "${IMR_LONG:-0}" = 1 ] && list="$list test/scenarios/check-long.list"
+scenarios=${IMR_SCENARIOS:-$(cat $list 2>/dev/null | sed 's/#.*//' | xargs)}
+pass=0
+fail=0
+failed=
+t0=$(date +%s)
+
+step() {
+	name=$1
+	shift
+	s=$(date +%s)
+	echo "=== $name"
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "=== PASS $name ($(($(date +%s) - s))s)"
+	else
+		fail=$((fail + 1))
+		failed="$failed $name"
+		echo "=== FAIL $name ($(($(date +%s) - s))s)"
+	fi
+}
+
+step build-both test/build-both.sh
+for s in 6.1 6.12; do
+	k=$(test/kvers.sh $s)
+	step "dkms-$s" test/dkms-check.sh "$k"
+done
+[ -f tools/Makefile ] && step tools make -s -C tools
+step kunit test/kunit.sh
+for pair in $pairs; do
+	h=${pair%%:*}
+	g=${pair##*:}
+	for sc in $scenarios; do
+		step "lab-$sc-$h-$g" test/lab.sh -H "$h" -G "$g" "$sc"
+	done
+done
+
+echo
+echo "check: $(($(date +%s) - t0))s;${failed:+ failed:$failed}"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,27 @@
+#!/bin/sh
+# `dkms add/build` of the imr package for one kernel, in a private dkms tree
+# (nothing under /var/lib/dkms or /usr/src is touched).
+#   test/dkms-check.sh KVER
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$1
+command -v dkms >/dev/null || { echo "dkms-check: dkms is missing (apt-get install dkms)" >&2; exit 2; }
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/src/imr-$ver" "$tmp/tree"
+cp -a "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/common" \
+	"$top/imr_guest" "$top/imr_host" "$tmp/src/imr-$ver/"
+rm -f "$tmp"/src/imr-$ver/imr_*/*.o "$tmp"/src/imr-$ver/imr_*/*.ko
+d="dkms --dkmstree $tmp/tree --sourcetree $tmp/src"
+$d add -m imr -v "$ver" >/dev/null
+if ! $d build -m imr -v "$ver" -k "$kver" >"$tmp/out" 2>&1; then
+	cat "$tmp/out" >&2
+	find "$tmp/tree" -name make.log -exec tail -n 30 {} \; >&2
+	exit 1
+fi
+for m in imr_guest imr_host; do
+	ko=$(find "$tmp/tree/imr/$ver/$kver" -name "$m.ko*" | head -n1)
+	[ -n "$ko" ] || { echo "dkms-check: $m not built for $kver" >&2; exit 1; }
+done
+echo "dkms-check: imr $ver builds imr_guest and imr_host for $kver"
