@@ -85,6 +85,10 @@ cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
+# kvm.ko lets a guest load imr_host too (a nested host is also a guest).
+mkdir -p "$g/lib/imr/kmod"
+for m in irqbypass kvm; do copy_module "$guest_k" "$m" "$g/lib/imr/kmod"; done
+command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
 # L2 project image: init, helpers, imr_host.ko, programs, the L3 image.
 p=$work/l2
 mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"

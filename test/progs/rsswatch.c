@@ -8,9 +8,11 @@
  *                                     guest's console LOG gains; stop when
  *                                     PID exits.  Prints "S <ms> <kib>" and
  *                                     "M <ms> <text>" lines.
- *   rsswatch -a NAME MARK KIB TRACE   analyse a trace: from mark MARK, how
+ *   rsswatch -a NAME FROM TO KIB TRACE
+ *                                     analyse a trace: from mark FROM, how
  *                                     long until 50/90/98% of KIB left the
- *                                     RSS, and what share left in the end.
+ *                                     RSS, and what share had left by mark
+ *                                     TO (the end of the window).
  *
  * A shell loop costs milliseconds per sample under TCG; this costs
  * microseconds.
@@ -109,7 +111,8 @@ struct sample {
 	long kib;
 };
 
-static int analyse(const char *name, const char *mark, long want_kib, const char *trace)
+static int analyse(const char *name, const char *mark, const char *end,
+		   long want_kib, const char *trace)
 {
 	static const int pct[] = { 50, 90, 98 };
 	double tx[3] = { -1, -1, -1 };
@@ -129,6 +132,8 @@ static int analyse(const char *name, const char *mark, long want_kib, const char
 			if (t_mark < 0 && !strcmp(text, mark)) {
 				t_mark = t;
 				base = prev;
+			} else if (t_mark >= 0 && !strcmp(text, end)) {
+				break;
 			}
 			continue;
 		}
@@ -159,15 +164,15 @@ int main(int argc, char **argv)
 {
 	int interval = 5;
 
-	if (argc == 6 && !strcmp(argv[1], "-a"))
-		return analyse(argv[2], argv[3], atol(argv[4]), argv[5]);
+	if (argc == 7 && !strcmp(argv[1], "-a"))
+		return analyse(argv[2], argv[3], argv[4], atol(argv[5]), argv[6]);
 	if (argc == 5 && !strcmp(argv[1], "-i")) {
 		interval = atoi(argv[2]);
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 3 || interval <= 0) {
-		fprintf(stderr, "usage: rsswatch [-i MS] PID LOG | rsswatch -a NAME MARK KIB TRACE\n");
+		fprintf(stderr, "usage: rsswatch [-i MS] PID LOG | rsswatch -a NAME FROM TO KIB TRACE\n");
 		return 2;
 	}
 	return watch(interval, argv[1], argv[2]);

@@ -1,0 +1,37 @@
+# lifecycle (guest side): rmmod/insmod cycles of imr_guest while memory
+# churns (no word lost), then imr_host and imr_guest in one kernel, loaded
+# and unloaded in both orders.
+check guest-insmod insmod /lib/imr/imr_guest.ko
+churn 3 30 64 >/tmp/churn.out 2>&1 &
+cpid=$!
+cycles=0
+fails=0
+end=$(($(date +%s) + 25))
+while [ "$(date +%s)" -lt $end ]; do
+	sleep 1
+	rmmod imr_guest || fails=$((fails + 1))
+	insmod /lib/imr/imr_guest.ko || fails=$((fails + 1))
+	cycles=$((cycles + 1))
+done
+wait $cpid
+crc=$?
+cat /tmp/churn.out
+echo "IMR-REPORT lifecycle guest_cycles=$cycles cycle_failures=$fails"
+check churn-during-cycles-no-loss test $crc -eq 0
+check guest-cycles-clean test $fails -eq 0
+check guest-cycles-done test $cycles -ge 10
+# Both modules in one kernel, in both orders.
+insmod /lib/imr/kmod/irqbypass.ko
+if insmod /lib/imr/kmod/kvm.ko; then
+	check both-host-insmod insmod /lib/imr/imr_host.ko
+	check both-sysfs sh -c "test -d /sys/kernel/imr/host && test -d /sys/kernel/imr/guest"
+	check both-rmmod-guest-first rmmod imr_guest
+	check both-host-alone test -d /sys/kernel/imr/host
+	check both-guest-insmod-again insmod /lib/imr/imr_guest.ko
+	check both-rmmod-host-first rmmod imr_host
+	check both-guest-alone test -d /sys/kernel/imr/guest
+else
+	result FAIL both-kvm-insmod "kvm.ko did not load in the guest"
+fi
+check guest-rmmod rmmod imr_guest
+check guest-sysfs-gone test ! -e /sys/kernel/imr
