@@ -88,6 +88,11 @@ cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
 # kvm.ko lets a guest load imr_host too (a nested host is also a guest).
 mkdir -p "$g/lib/imr/kmod"
 for m in irqbypass kvm; do copy_module "$guest_k" "$m" "$g/lib/imr/kmod"; done
+# virtio-balloon for the free-page-reporting comparison, in load order; on
+# 6.12 the virtio core is built in and only virtio_balloon is a module.
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do
+	[ -n "$(module_path "$guest_k" "$m")" ] && copy_module "$guest_k" "$m" "$g/lib/imr/kmod"
+done
 command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
 # L2 project image: init, helpers, imr_host.ko, programs, the L3 image.
 p=$work/l2

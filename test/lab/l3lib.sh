@@ -25,3 +25,11 @@ mark() {
 }
 
 gsys() { cat "/sys/kernel/imr/guest/$1"; }
+
+# load_balloon: virtio_balloon and, where they are modules, its virtio deps.
+load_balloon() {
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do
+		[ -f "/lib/imr/kmod/$m.ko" ] && insmod "/lib/imr/kmod/$m.ko"
+	done
+	grep -q '^virtio_balloon ' /proc/modules
+}
