@@ -31,5 +31,97 @@
 /* ---- host side (imr_host) ---- */
 
 /* ---- guest side (imr_guest) ---- */
+#ifdef IMR_GUEST
+#include <linux/fs.h>
+#include <linux/page_reporting.h>
+
+/*
+ * Since 6.10 the buddy's fallback path hands a page out itself and fires
+ * only mm_page_alloc_extfrag for it; 6.1 fires it while moving a block and
+ * then allocates through __rmqueue_smallest (mm_page_alloc_zone_locked).
+ */
+#define IMR_EXTFRAG_ALLOCATES \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+
+#ifdef IMR_HAVE_PAGE_REPORTING_ORDER_EXPORT
+/* Exported by 6.12 (EXPORT_SYMBOL_GPL), declared only in mm/. */
+extern unsigned int page_reporting_order;
+
+/*
+ * 6.12: a boot parameter or an earlier driver may have set it, and
+ * page_reporting_register() keeps any value but -1: set it ourselves.
+ */
+static inline int imr_page_reporting_register(struct page_reporting_dev_info *prdev,
+					      unsigned int order, unsigned int *prev)
+{
+	int err;
+
+	*prev = READ_ONCE(page_reporting_order);
+	WRITE_ONCE(page_reporting_order, order);
+	err = page_reporting_register(prdev);
+	if (err)
+		WRITE_ONCE(page_reporting_order, *prev);
+	return err;
+}
+
+/* Give the next driver (virtio_balloon) the order it would have had. */
+static inline void imr_page_reporting_unregister(struct page_reporting_dev_info *prdev,
+						 unsigned int prev)
+{
+	page_reporting_unregister(prdev);
+	WRITE_ONCE(page_reporting_order, prev);
+}
+#else
+/*
+ * 6.1 exports no page_reporting_order; page_reporting_register() sets it
+ * to prdev->order ?: pageblock_order, so order 0 cannot be asked for that
+ * way.  The variable is also the module parameter below, and writing that
+ * file is the only exported way to change it: the same as an administrator
+ * doing it by hand right after registration (param_set_uint, no locking
+ * needed by readers, which only compare against it).
+ */
+#define IMR_PAGE_REPORTING_ORDER_PARAM \
+	"/sys/module/page_reporting/parameters/page_reporting_order"
+
+static inline int imr_page_reporting_order_param(unsigned int order)
+{
+	struct file *f;
+	loff_t pos = 0;
+	char buf[12];
+	ssize_t n;
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u", order);
+	f = filp_open(IMR_PAGE_REPORTING_ORDER_PARAM, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, buf, len, &pos);
+	filp_close(f, NULL);
+	return n < 0 ? (int)n : 0;
+}
+
+static inline int imr_page_reporting_register(struct page_reporting_dev_info *prdev,
+					      unsigned int order, unsigned int *prev)
+{
+	int err;
+
+	*prev = 0;	/* every registration sets the order anew */
+	prdev->order = order;
+	err = page_reporting_register(prdev);
+	if (err || order)
+		return err;
+	err = imr_page_reporting_order_param(0);
+	if (err)
+		page_reporting_unregister(prdev);
+	return err;
+}
+
+static inline void imr_page_reporting_unregister(struct page_reporting_dev_info *prdev,
+						 unsigned int prev)
+{
+	page_reporting_unregister(prdev);
+}
+#endif /* IMR_HAVE_PAGE_REPORTING_ORDER_EXPORT */
+#endif /* IMR_GUEST */
 
 #endif /* IMR_COMPAT_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* imr_guest: what the files of the module share. */
+#ifndef IMR_GUEST_H
+#define IMR_GUEST_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+#include "imr_abi.h"
+
+/* What the host said in its probe. */
+struct imr_host_info {
+	unsigned int version;
+	unsigned int max_ranges;
+	unsigned int features;
+};
+
+/* Counters shown in /sys/kernel/imr/guest/. */
+struct imr_stats {
+	atomic64_t reported_bytes;	/* acknowledged by the host */
+	atomic64_t reports;		/* IMR_OP_REPORT hypercalls */
+	atomic64_t report_errors;	/* ... that returned < 0 */
+	atomic64_t reused_bytes;	/* reported memory allocated again */
+	atomic64_t last_report_us;	/* duration of the last hypercall */
+};
+
+extern struct imr_stats imr_stats;
+
+/* hypercall.c */
+long imr_hc_probe(void);
+long imr_hc_report(phys_addr_t array, unsigned int n);
+int imr_host_probe(struct imr_host_info *info);
+
+/* report.c: the page_reporting_dev_info callback */
+struct page_reporting_dev_info;
+struct scatterlist;
+int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
+	       unsigned int nents);
+int imr_report_init(unsigned int max_ranges);
+void imr_report_exit(void);
+void imr_report_set_max(unsigned int max_ranges);
+unsigned long imr_report_reserve_kib(void);
+int imr_report_set_reserve_kib(unsigned long kib);
+unsigned long imr_report_default_reserve_kib(void);
+
+/* control.c: registration with free page reporting */
+int imr_control_init(bool enabled, unsigned int order);
+void imr_control_exit(void);
+int imr_control_set_enabled(bool on);
+bool imr_control_enabled(void);
+int imr_control_set_order(unsigned int order);
+unsigned int imr_control_order(void);
+void imr_control_host_gone(long code);
+bool imr_control_stopping(void);
+struct delayed_work *imr_control_work(void);
+
+/* hooks.c: report right away instead of 2 s after a free */
+int imr_hooks_init(unsigned int delay_ms);
+void imr_hooks_exit(void);
+int imr_hooks_set_delay_ms(unsigned int ms);
+unsigned int imr_hooks_delay_ms(void);
+
+/* track.c: which reported pages are still free */
+int imr_track_init(void);
+void imr_track_exit(void);
+void imr_track_reported(const struct imr_range *r, unsigned int n);
+unsigned long imr_track_live_pages(void);
+
+/* sysfs.c */
+int imr_sysfs_init(void);
+void imr_sysfs_exit(void);
+
+#define IMR_DELAY_MS_MAX	10000U
+
+#endif /* IMR_GUEST_H */

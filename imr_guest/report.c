@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report() callback of free page reporting.  mm/page_reporting.c has
+ * taken the blocks in @sgl off the free lists under zone->lock: nobody can
+ * allocate them until we return and it puts them back, so the host may
+ * drop them now.  One work item calls us, never two at once, so the one
+ * page-sized hypercall buffer needs no lock.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/page_reporting.h>
+#include <linux/scatterlist.h>
+#include <linux/timekeeping.h>
+#include <linux/vmstat.h>
+
+#include "compat.h"
+#include "batch.h"
+#include "imr_guest.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+#define IMR_RESERVE_EXTRA_KIB	(4UL << 10)	/* on top of the low watermarks */
+
+struct imr_stats imr_stats;
+
+static struct imr_range *imr_buf;	/* page-aligned: the hypercall's array */
+static unsigned int imr_max_ranges;	/* per hypercall, from the host's probe */
+static unsigned long imr_reserve_pages;
+
+void imr_report_set_max(unsigned int max_ranges)
+{
+	WRITE_ONCE(imr_max_ranges, min_t(unsigned int, max_ranges, IMR_MAX_RANGES));
+}
+
+/* The zones' low watermarks (below them the kernel reclaims) plus a margin. */
+unsigned long imr_report_default_reserve_kib(void)
+{
+	unsigned long pages = 0;
+	struct zone *zone;
+	int nid, z;
+
+	for_each_online_node(nid) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			zone = &NODE_DATA(nid)->node_zones[z];
+			if (populated_zone(zone))
+				pages += low_wmark_pages(zone);
+		}
+	}
+	return (pages << (PAGE_SHIFT - 10)) + IMR_RESERVE_EXTRA_KIB;
+}
+
+unsigned long imr_report_reserve_kib(void)
+{
+	return READ_ONCE(imr_reserve_pages) << (PAGE_SHIFT - 10);
+}
+
+int imr_report_set_reserve_kib(unsigned long kib)
+{
+	if (kib > (ULONG_MAX >> PAGE_SHIFT))
+		return -EINVAL;
+	WRITE_ONCE(imr_reserve_pages, kib >> (PAGE_SHIFT - 10));
+	return 0;
+}
+
+/*
+ * Would reporting leave less than the reserve of free memory still backed?
+ * NR_FREE_PAGES does not count the isolated batch, so "free - reported"
+ * is what stays backed once this batch is reported too.
+ */
+static bool imr_reserve_hit(void)
+{
+	unsigned long free = global_zone_page_state(NR_FREE_PAGES);
+
+	return free < imr_track_live_pages() + READ_ONCE(imr_reserve_pages);
+}
+
+static int imr_fill(struct imr_batch *b, struct scatterlist *sgl,
+		    unsigned int nents)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int err;
+
+	imr_batch_init(b, imr_buf, IMR_MAX_RANGES);
+	for_each_sg(sgl, sg, nents, i) {
+		err = imr_batch_add(b, page_to_phys(sg_page(sg)), sg->length);
+		if (err)
+			return err;
+	}
+	return imr_batch_finish(b);
+}
+
+/* The host's code -> what page_reporting gets (any error: not reported). */
+static int imr_report_error(long ret)
+{
+	switch (ret) {
+	case -IMR_EBUSY:
+		return -EAGAIN;
+	case -IMR_ENOSYS:
+	case -IMR_EREFUSED:
+		imr_control_host_gone(ret);
+		return -ENODEV;
+	default:
+		pr_warn_ratelimited("host refused a report: %ld\n", ret);
+		return -EIO;
+	}
+}
+
+static void imr_account(long ret, u64 bytes, u64 us)
+{
+	atomic64_inc(&imr_stats.reports);
+	atomic64_set(&imr_stats.last_report_us, us);
+	if (ret < 0)
+		atomic64_inc(&imr_stats.report_errors);
+	else
+		atomic64_add(bytes, &imr_stats.reported_bytes);
+}
+
+static int imr_send_chunk(struct imr_range *r, unsigned int n)
+{
+	u64 bytes = imr_batch_bytes(r, n);
+	u64 t0, us;
+	long ret;
+
+	t0 = ktime_get_ns();
+	ret = imr_hc_report(virt_to_phys(r), n);
+	us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	trace_report(n, bytes, ret, us);
+	imr_account(ret, bytes, us);
+	if (ret < 0)
+		return imr_report_error(ret);
+	imr_track_reported(r, n);
+	return 0;
+}
+
+/*
+ * Usually one hypercall.  When one of several fails, the earlier chunks
+ * are dropped already: that is fine, the blocks are free either way and
+ * just go back unmarked, to be reported again later.
+ */
+static int imr_send(struct imr_batch *b)
+{
+	unsigned int pos, n, max = READ_ONCE(imr_max_ranges);
+	int err;
+
+	for (pos = 0; (n = imr_batch_chunk(b, pos, max)); pos += n) {
+		err = imr_send_chunk(&b->r[pos], n);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
+	       unsigned int nents)
+{
+	struct imr_batch b;
+	int err;
+
+	if (imr_control_stopping() || imr_reserve_hit())
+		return -EAGAIN;
+	err = imr_fill(&b, sgl, nents);
+	if (err) {
+		pr_warn_ratelimited("malformed batch of %u blocks: %d\n", nents, err);
+		return err;
+	}
+	return imr_send(&b);
+}
+
+int imr_report_init(unsigned int max_ranges)
+{
+	imr_buf = (struct imr_range *)get_zeroed_page(GFP_KERNEL);
+	if (!imr_buf)
+		return -ENOMEM;
+	imr_report_set_max(max_ranges);
+	imr_report_set_reserve_kib(imr_report_default_reserve_kib());
+	return 0;
+}
+
+void imr_report_exit(void)
+{
+	free_page((unsigned long)imr_buf);
+	imr_buf = NULL;
+}

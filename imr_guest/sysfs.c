@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /sys/kernel/imr/guest/: knobs and counters, one value per file. */
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include "compat.h"
+#include "imr_guest.h"
+#include "imr_sysfs_root.h"
+
+static struct kobject *imr_root;
+static struct kobject *imr_dir;
+
+static ssize_t imr_show_u64(char *buf, u64 v)
+{
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
+static int imr_parse_uint(const char *buf, unsigned int max, unsigned int *v)
+{
+	if (kstrtouint(buf, 0, v) || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+#define IMR_STAT_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return imr_show_u64(buf, atomic64_read(&imr_stats.name));	\
+}									\
+static struct kobj_attribute imr_attr_##name = __ATTR_RO(name)
+
+IMR_STAT_ATTR(reported_bytes);
+IMR_STAT_ATTR(reports);
+IMR_STAT_ATTR(report_errors);
+IMR_STAT_ATTR(reused_bytes);
+IMR_STAT_ATTR(last_report_us);
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", imr_control_enabled());
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	unsigned int v;
+	int err;
+
+	err = imr_parse_uint(buf, 1, &v);
+	if (!err)
+		err = imr_control_set_enabled(v);
+	return err ?: count;
+}
+
+static ssize_t min_order_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%u\n", imr_control_order());
+}
+
+static ssize_t min_order_store(struct kobject *kobj, struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	unsigned int v;
+	int err;
+
+	err = imr_parse_uint(buf, NR_PAGE_ORDERS - 1, &v);
+	if (!err)
+		err = imr_control_set_order(v);
+	return err ?: count;
+}
+
+static ssize_t delay_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n", imr_hooks_delay_ms());
+}
+
+static ssize_t delay_ms_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	unsigned int v;
+	int err;
+
+	err = imr_parse_uint(buf, IMR_DELAY_MS_MAX, &v);
+	if (!err)
+		err = imr_hooks_set_delay_ms(v);
+	return err ?: count;
+}
+
+static ssize_t reserve_kib_show(struct kobject *kobj, struct kobj_attribute *attr,
+				char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", imr_report_reserve_kib());
+}
+
+static ssize_t reserve_kib_store(struct kobject *kobj, struct kobj_attribute *attr,
+				 const char *buf, size_t count)
+{
+	unsigned long v;
+
+	if (kstrtoul(buf, 0, &v) || imr_report_set_reserve_kib(v))
+		return -EINVAL;
+	return count;
+}
+
+static struct kobj_attribute imr_attr_enabled = __ATTR_RW(enabled);
+static struct kobj_attribute imr_attr_min_order = __ATTR_RW(min_order);
+static struct kobj_attribute imr_attr_delay_ms = __ATTR_RW(delay_ms);
+static struct kobj_attribute imr_attr_reserve_kib = __ATTR_RW(reserve_kib);
+
+static struct attribute *imr_attrs[] = {
+	&imr_attr_enabled.attr,
+	&imr_attr_min_order.attr,
+	&imr_attr_delay_ms.attr,
+	&imr_attr_reserve_kib.attr,
+	&imr_attr_reported_bytes.attr,
+	&imr_attr_reports.attr,
+	&imr_attr_report_errors.attr,
+	&imr_attr_reused_bytes.attr,
+	&imr_attr_last_report_us.attr,
+	NULL
+};
+
+static const struct attribute_group imr_group = {
+	.attrs = imr_attrs,
+};
+
+int imr_sysfs_init(void)
+{
+	int err;
+
+	imr_root = imr_sysfs_root_get();
+	if (!imr_root)
+		return -ENOMEM;
+	imr_dir = kobject_create_and_add("guest", imr_root);
+	if (!imr_dir) {
+		err = -ENOMEM;
+		goto err_root;
+	}
+	err = sysfs_create_group(imr_dir, &imr_group);
+	if (err)
+		goto err_dir;
+	return 0;
+
+err_dir:
+	kobject_put(imr_dir);
+err_root:
+	imr_sysfs_root_put(imr_root);
+	return err;
+}
+
+void imr_sysfs_exit(void)
+{
+	sysfs_remove_group(imr_dir, &imr_group);
+	kobject_put(imr_dir);
+	imr_sysfs_root_put(imr_root);
+}
