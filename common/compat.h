@@ -30,6 +30,18 @@
 
 /* ---- host side (imr_host) ---- */
 
+/* 6.12 keeps the Hyper-V vCPU state behind CONFIG_KVM_HYPERV. */
+#if defined(IMR_HAVE_KVM_HYPERV_OPTION) && !defined(CONFIG_KVM_HYPERV)
+#define imr_vcpu_hyperv_enabled(vcpu)	false
+#else
+#define imr_vcpu_hyperv_enabled(vcpu)	((vcpu)->arch.hyperv_enabled)
+#endif
+
+/* 6.8 added guest_memfd memslots: no host mapping there to drop. */
+#ifndef IMR_HAVE_KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD		0
+#endif
+
 /* ---- guest side (imr_guest) ---- */
 #ifdef IMR_GUEST
 #include <linux/fs.h>

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IMR_OP_REPORT: read the guest's array, validate every range (validate.c),
+ * and only if all are good drop them (drop.c).  A refused call drops nothing.
+ */
+#include <linux/kvm_host.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "imr_host.h"
+#include "trace.h"
+#include "validate.h"
+
+/* One call's working set: too big for the stack. */
+struct imr_call {
+	struct imr_range ranges[IMR_MAX_RANGES];
+	struct imr_span spans[IMR_MAX_RANGES];
+};
+
+void imr_stat_add(struct imr_vm *vm, enum imr_stat stat, u64 n)
+{
+	atomic64_add(n, &imr_global.count[stat]);
+	if (vm)
+		atomic64_add(n, &vm->stats.count[stat]);
+}
+
+bool imr_enabled(const struct imr_vm *vm)
+{
+	return READ_ONCE(imr_global.enabled) && vm && READ_ONCE(vm->stats.enabled);
+}
+
+/* Only writable user RAM slots, in address space 0, count as droppable. */
+static bool imr_slot_lookup(void *ctx, u64 gfn, struct imr_slot *slot)
+{
+	struct kvm_memory_slot *ms = gfn_to_memslot(ctx, gfn);
+
+	BUILD_BUG_ON(PAGE_SIZE != IMR_PAGE_SIZE);
+	if (!ms)
+		return false;
+	slot->base_gfn = ms->base_gfn;
+	slot->npages = ms->npages;
+	slot->userspace_addr = ms->userspace_addr;
+	slot->ram = ms->id < KVM_USER_MEM_SLOTS &&
+		    !(ms->flags & (KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD |
+				   KVM_MEMSLOT_INVALID));
+	return true;
+}
+
+/* Everything that can refuse the call, before any guest memory is read. */
+static long imr_report_admit(struct kvm_vcpu *vcpu, const struct imr_vm *vm,
+			     unsigned long gpa, unsigned long count,
+			     unsigned long flags)
+{
+	int err;
+
+	if (flags)
+		return -IMR_EINVAL;
+	err = imr_validate_array(gpa, count);
+	if (err)
+		return -err;
+	if (!imr_enabled(vm))
+		return -IMR_EBUSY;
+	if (kvm_arch_has_assigned_device(vcpu->kvm))
+		return -IMR_EREFUSED;
+	if (current->mm != vcpu->kvm->mm)
+		return -IMR_EFAULT;
+	return 0;
+}
+
+static long imr_report_call(struct kvm_vcpu *vcpu, struct imr_call *call,
+			    unsigned long gpa, unsigned int count)
+{
+	if (kvm_vcpu_read_guest(vcpu, gpa, call->ranges,
+				count * sizeof(call->ranges[0])))
+		return -IMR_EFAULT;
+	return -imr_validate_ranges(call->ranges, count, imr_slot_lookup,
+				    vcpu->kvm, call->spans);
+}
+
+static void imr_report_account(struct imr_vm *vm, unsigned long count,
+			       long ret, const struct imr_drop_total *total)
+{
+	if (ret) {
+		imr_stat_add(vm, IMR_STAT_ERRORS, 1);
+		if (count <= IMR_MAX_RANGES)
+			imr_stat_add(vm, IMR_STAT_REJECTED_RANGES, count);
+		return;
+	}
+	imr_stat_add(vm, IMR_STAT_REPORTS, 1);
+	imr_stat_add(vm, IMR_STAT_RANGES, count);
+	imr_stat_add(vm, IMR_STAT_RECLAIMED_BYTES, total->dropped);
+	imr_stat_add(vm, IMR_STAT_SKIPPED_BYTES, total->skipped);
+}
+
+long imr_report(struct kvm_vcpu *vcpu, struct imr_vm *vm, unsigned long gpa,
+		unsigned long count, unsigned long flags)
+{
+	struct imr_drop_total total = { 0, 0 };
+	struct imr_call *call = NULL;
+	long ret;
+
+	ret = imr_report_admit(vcpu, vm, gpa, count, flags);
+	if (!ret) {
+		call = kmalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
+		ret = call ? imr_report_call(vcpu, call, gpa, count) : -IMR_EBUSY;
+	}
+	if (!ret)
+		imr_drop(vm, call->spans, count, &total);
+	kfree(call);
+	imr_report_account(vm, count, ret, &total);
+	trace_report(vm ? vm->id : 0, count, ret);
+	return ret;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/imr/host: the global switch and counters.  Each VM directory
+ * below vms/ (see vm.c) carries the same files through imr_stats_groups.
+ */
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include "compat.h"
+#include "imr_host.h"
+#include "imr_sysfs_root.h"
+
+struct imr_stats imr_global = { .enabled = true };
+
+static struct kobject *imr_root;
+static struct kobject *imr_host_kobj;
+
+struct kobject *imr_sysfs_host(void)
+{
+	return imr_host_kobj;
+}
+
+static struct imr_stats *imr_kobj_stats(struct kobject *kobj)
+{
+	if (kobj == imr_host_kobj)
+		return &imr_global;
+	return imr_vm_stats(kobj);
+}
+
+/* Only "0" or "1", optionally followed by a newline. */
+static int imr_parse_01(const char *buf, size_t len, bool *val)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 1 || (buf[0] != '0' && buf[0] != '1'))
+		return -EINVAL;
+	*val = buf[0] == '1';
+	return 0;
+}
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(imr_kobj_stats(kobj)->enabled));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t len)
+{
+	bool val;
+	int err;
+
+	err = imr_parse_01(buf, len, &val);
+	if (err)
+		return err;
+	WRITE_ONCE(imr_kobj_stats(kobj)->enabled, val);
+	return len;
+}
+
+static struct kobj_attribute imr_attr_enabled = __ATTR_RW(enabled);
+
+/* A read-only counter file: which counter it shows. */
+struct imr_stat_attr {
+	struct kobj_attribute attr;
+	enum imr_stat stat;
+};
+
+static ssize_t imr_stat_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct imr_stat_attr *sa = container_of(attr, struct imr_stat_attr, attr);
+	struct imr_stats *stats = imr_kobj_stats(kobj);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&stats->count[sa->stat]));
+}
+
+#define IMR_STAT_ATTR(_name, _stat)					\
+	static struct imr_stat_attr imr_attr_##_name = {		\
+		.attr = __ATTR(_name, 0444, imr_stat_show, NULL),	\
+		.stat = _stat,						\
+	}
+
+IMR_STAT_ATTR(reclaimed_bytes, IMR_STAT_RECLAIMED_BYTES);
+IMR_STAT_ATTR(skipped_bytes, IMR_STAT_SKIPPED_BYTES);
+IMR_STAT_ATTR(reports, IMR_STAT_REPORTS);
+IMR_STAT_ATTR(ranges, IMR_STAT_RANGES);
+IMR_STAT_ATTR(rejected_ranges, IMR_STAT_REJECTED_RANGES);
+IMR_STAT_ATTR(errors, IMR_STAT_ERRORS);
+
+static struct attribute *imr_stats_attrs[] = {
+	&imr_attr_enabled.attr,
+	&imr_attr_reclaimed_bytes.attr.attr,
+	&imr_attr_skipped_bytes.attr.attr,
+	&imr_attr_reports.attr.attr,
+	&imr_attr_ranges.attr.attr,
+	&imr_attr_rejected_ranges.attr.attr,
+	&imr_attr_errors.attr.attr,
+	NULL
+};
+
+static const struct attribute_group imr_stats_group = {
+	.attrs = imr_stats_attrs,
+};
+
+const struct attribute_group *imr_stats_groups[] = {
+	&imr_stats_group,
+	NULL
+};
+
+int imr_sysfs_init(void)
+{
+	int err;
+
+	imr_root = imr_sysfs_root_get();
+	if (!imr_root)
+		return -ENOMEM;
+	imr_host_kobj = kobject_create_and_add("host", imr_root);
+	if (!imr_host_kobj) {
+		err = -ENOMEM;
+		goto err_root;
+	}
+	err = sysfs_create_groups(imr_host_kobj, imr_stats_groups);
+	if (err)
+		goto err_host;
+	return 0;
+
+err_host:
+	kobject_put(imr_host_kobj);
+err_root:
+	imr_sysfs_root_put(imr_root);
+	return err;
+}
+
+void imr_sysfs_exit(void)
+{
+	sysfs_remove_groups(imr_host_kobj, imr_stats_groups);
+	kobject_put(imr_host_kobj);
+	imr_sysfs_root_put(imr_root);
+}
