@@ -12,4 +12,6 @@ wait $spid
 src=$?
 cat /tmp/storm.out
 check hc-storm test $src -eq 0
+ok=$(sed -n 's/^storm: .* ok=\([0-9]*\).*/\1/p' /tmp/storm.out)
+check hc-storm-reports-ok test "${ok:-0}" -gt 0
 check hc-enosys-after-rmmod hc_test --expect-enosys
