@@ -1,0 +1,53 @@
+# Shared by the bench*/demo* guest scenarios (sourced, not a scenario).
+# The host passes the mode on the guest's command line: imr.mode=none|fpr|
+# imr|imr4k|ksm|swap and imr.win=SECONDS (how long to wait after a free).
+BENCH_MODE=$(sed -n 's/.*imr\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
+BENCH_WIN=$(sed -n 's/.*imr\.win=\([^ ]*\).*/\1/p' /proc/cmdline)
+BENCH_MODE=${BENCH_MODE:-none}
+BENCH_WIN=${BENCH_WIN:-5}
+G=/sys/kernel/imr/guest
+
+# bench_setup: what the mode needs inside the guest.  none, ksm and swap
+# need nothing here (ksm/swap act on the host; ksm boots with init_on_free=1).
+bench_setup() {
+	case $BENCH_MODE in
+	fpr)
+		load_balloon || { result FAIL "bench-$BENCH_MODE-balloon" "virtio_balloon not loaded"; return 1; }
+		;;
+	imr | imr4k)
+		insmod /lib/imr/imr_guest.ko || { result FAIL "bench-$BENCH_MODE-insmod"; return 1; }
+		[ "$BENCH_MODE" = imr4k ] && echo 0 >$G/min_order
+		echo "bench: imr_guest min_order=$(cat $G/min_order) delay_ms=$(cat $G/delay_ms) reserve_kib=$(cat $G/reserve_kib)"
+		;;
+	esac
+	return 0
+}
+
+# bench_trace_on: count IMR's report hypercalls from here on (tracepoint).
+bench_trace_on() {
+	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
+	T=/sys/kernel/tracing
+	[ -d $T/events/imr_guest/report ] || return 0
+	echo 4096 >$T/buffer_size_kb 2>/dev/null
+	echo >$T/trace
+	echo 1 >$T/events/imr_guest/report/enable
+}
+
+# bench_stats TAG: the guest's IMR counters and the hypercall throughput
+# (bytes and guest-measured microseconds of successful report hypercalls).
+bench_stats() {
+	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
+	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us)"
+	T=/sys/kernel/tracing
+	if [ -f $T/events/imr_guest/report/enable ]; then
+		echo 0 >$T/events/imr_guest/report/enable
+		awk -v tag="$1" -v mode="$BENCH_MODE" '
+			/ report: / {
+				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				if (v["result"] == 0) { n++; b += v["bytes"]; us += v["us"]; if (v["us"] > mx) mx = v["us"] }
+				else errs++
+			}
+			END { printf "IMR-REPORT tput %s mode=%s calls=%d bytes=%.0f us=%.0f max_us=%d failed=%d gibps=%.2f\n",
+				tag, mode, n, b, us, mx, errs, us > 0 ? b / 1073741824 / (us / 1e6) : 0 }' $T/trace
+	fi
+}

@@ -1,0 +1,83 @@
+# Shared by the bench*/demo* host scenarios (sourced, not a scenario).
+# Modes: none fpr imr imr4k ksm swap.  The L2 command line may carry
+# imr.modes=a,b,c (from bench.sh via IMR_L2_CMDLINE) to pick and order them.
+
+bench_modes() {
+	m=$(sed -n 's/.*imr\.modes=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	echo "${m:-$*}"
+}
+
+bench_arg() {
+	sed -n "s/.*imr\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline
+}
+
+# bench_host_setup: imr_host loaded for the whole run (it only acts on
+# hypercalls), cgroup v2 mounted, facts about this L2 printed.
+bench_host_setup() {
+	insmod /lib/imr/imr_host.ko || result FAIL bench-host-insmod
+	mkdir -p /sys/fs/cgroup
+	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+	echo "IMR-REPORT l2 kernel=$(uname -r) cpus=$(nproc) memtotal_kib=$(sed -n 's/MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) memavail_kib=$(sed -n 's/MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo) thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled | sed 's/.*\[\(.*\)\].*/\1/')"
+}
+
+# bench_start NAME GSCEN MEM_MB MODE WIN [extra guest cmdline]: boot a guest
+# for MODE; fpr gets the balloon device, ksm boots with init_on_free=1.
+bench_start() {
+	_n=$1 _g=$2 _m=$3 _mode=$4 _w=$5
+	shift 5
+	IMR_GUEST_CMDLINE="imr.mode=$_mode imr.win=$_w $*"
+	_x=
+	case $_mode in
+	fpr) _x="-device virtio-balloon-pci,free-page-reporting=on" ;;
+	ksm) IMR_GUEST_CMDLINE="$IMR_GUEST_CMDLINE init_on_free=1" ;;
+	esac
+	# shellcheck disable=SC2086
+	start_guest "$_n" "$_g" "$_m" 1 $_x
+	IMR_GUEST_CMDLINE=
+}
+
+# bench_swap_setup: zram swap (modules staged by bench.sh as
+# /usr/bin/bench-kmod-*.ko) and a memory cgroup "vm" for the guest's QEMU.
+bench_swap_setup() {
+	grep -q zram /proc/modules || {
+		insmod /usr/bin/bench-kmod-zsmalloc.ko 2>/dev/null
+		insmod /usr/bin/bench-kmod-zram.ko 2>/dev/null
+	}
+	[ -b /dev/zram0 ] || { echo "bench: swap: no zram (modules not staged?)"; return 1; }
+	grep -q zram0 /proc/swaps && return 0
+	echo 2G >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 || { echo "bench: swap: swapon failed"; return 1; }
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p /sys/fs/cgroup/vm
+	[ -f /sys/fs/cgroup/vm/memory.reclaim ] || { echo "bench: swap: no cgroup v2 memory.reclaim"; return 1; }
+	return 0
+}
+
+# bench_into_cgroup DIR: move this shell (and what it starts next) there.
+bench_into_cgroup() {
+	read -r _self _ </proc/self/stat
+	echo "$_self" >"$1/cgroup.procs"
+}
+
+# bench_trace TAG NAME: the RSS trace of guest NAME for the plots, from 2 s
+# before its "free" mark, one sample per 50 ms: "TRACE TAG <ms from free> <kib>".
+bench_trace() {
+	awk -v tag="$1" '
+		$1 == "M" && $3 == "free" && f == "" { f = $2 }
+		$1 == "S" { t[++n] = $2; k[n] = $3 }
+		END {
+			if (f == "") exit
+			last = -1e9
+			for (i = 1; i <= n; i++)
+				if (t[i] >= f - 2000 && t[i] - last >= 50) {
+					printf "TRACE %s %.0f %d\n", tag, t[i] - f, k[i]; last = t[i]
+				}
+		}' "/tmp/$2.trace"
+}
+
+# bench_gline NAME PATTERN: the last guest console line matching PATTERN.
+bench_gline() {
+	grep "$2" "/tmp/$1.log" | tail -n 1 | tr -d '\r'
+}
+
+hval() { cat "/sys/kernel/imr/host/$1" 2>/dev/null || echo 0; }
