@@ -24,41 +24,33 @@
 
 /* One report call and its result (0 or -IMR_E*); vm is the sysfs <id>. */
 TRACE_EVENT(report,
-	TP_PROTO(unsigned int vm, unsigned long count, long result),
-	TP_ARGS(vm, count, result),
-	TP_STRUCT__entry(
-		__field(unsigned int, vm)
-		__field(unsigned long, count)
-		__field(long, result)
-	),
-	TP_fast_assign(
-		__entry->vm = vm;
-		__entry->count = count;
-		__entry->result = result;
-	),
-	TP_printk("vm=%u count=%lu result=%ld",
-		  __entry->vm, __entry->count, __entry->result)
+	    TP_PROTO(unsigned int vm, unsigned long count, long result),
+	    TP_ARGS(vm, count, result),
+	    TP_STRUCT__entry(__field(unsigned int, vm)
+			     __field(unsigned long, count)
+			     __field(long, result)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->count = count;
+			   __entry->result = result;),
+	    TP_printk("vm=%u count=%lu result=%ld",
+		      __entry->vm, __entry->count, __entry->result)
 );
 
 /* One piece of a range: a single backing, dropped or left alone. */
 TRACE_EVENT(reclaim,
-	TP_PROTO(unsigned int vm, u64 gpa, u64 len, int kind),
-	TP_ARGS(vm, gpa, len, kind),
-	TP_STRUCT__entry(
-		__field(unsigned int, vm)
-		__field(u64, gpa)
-		__field(u64, len)
-		__field(int, kind)
-	),
-	TP_fast_assign(
-		__entry->vm = vm;
-		__entry->gpa = gpa;
-		__entry->len = len;
-		__entry->kind = kind;
-	),
-	TP_printk("vm=%u gpa=0x%llx len=0x%llx kind=%s",
-		  __entry->vm, __entry->gpa, __entry->len,
-		  imr_show_kind(__entry->kind))
+	    TP_PROTO(unsigned int vm, u64 gpa, u64 len, int kind),
+	    TP_ARGS(vm, gpa, len, kind),
+	    TP_STRUCT__entry(__field(unsigned int, vm)
+			     __field(u64, gpa)
+			     __field(u64, len)
+			     __field(int, kind)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->gpa = gpa;
+			   __entry->len = len;
+			   __entry->kind = kind;),
+	    TP_printk("vm=%u gpa=0x%llx len=0x%llx kind=%s",
+		      __entry->vm, __entry->gpa, __entry->len,
+		      imr_show_kind(__entry->kind))
 );
 
 #endif /* IMR_HOST_TRACE_H */

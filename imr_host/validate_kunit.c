@@ -94,8 +94,9 @@ static void imr_validate_spans_test(struct kunit *test)
 	};
 	struct imr_span spans[2];
 
-	KUNIT_ASSERT_EQ(test, 0, imr_validate_ranges(ranges, 2,
-			imr_test_lookup, NULL, spans));
+	KUNIT_ASSERT_EQ(test, 0,
+			imr_validate_ranges(ranges, 2, imr_test_lookup, NULL,
+					    spans));
 	KUNIT_EXPECT_EQ(test, spans[0].gpa, P(3));
 	KUNIT_EXPECT_EQ(test, spans[0].len, P(2));
 	KUNIT_EXPECT_EQ(test, spans[0].hva, 0x7f0000000000ULL + P(3));
@@ -120,8 +121,9 @@ static void imr_validate_max_test(struct kunit *test)
 		ranges[i].gpa = cpu_to_le64(P(IMR_MAX_RANGES - 1 - i));
 		ranges[i].len = cpu_to_le64(P(1));
 	}
-	KUNIT_EXPECT_EQ(test, 0, imr_validate_ranges(ranges, IMR_MAX_RANGES,
-			imr_test_lookup, NULL, spans));
+	KUNIT_EXPECT_EQ(test, 0,
+			imr_validate_ranges(ranges, IMR_MAX_RANGES,
+					    imr_test_lookup, NULL, spans));
 	KUNIT_EXPECT_EQ(test, spans[0].gpa, 0ULL);
 	KUNIT_EXPECT_EQ(test, spans[IMR_MAX_RANGES - 1].gpa,
 			P(IMR_MAX_RANGES - 1));
