@@ -10,9 +10,11 @@
  * on AMD and VMCALL on Intel, from guest kernel mode (CPL 0) only.  Outside
  * 64-bit mode KVM truncates every register to 32 bits.
  *
- *   a0 = IMR_OP_PROBE, a1 = IMR_ABI_VERSION the guest speaks
+ *   a0 = IMR_OP_PROBE, a1 = IMR_ABI_VERSION the guest speaks (>= 1)
  *     -> >= 0: IMR_PROBE_VERSION(r), IMR_PROBE_MAX_RANGES(r),
- *              IMR_PROBE_FEATURES(r) (IMR_FEAT_* bits)
+ *              IMR_PROBE_FEATURES(r) (IMR_FEAT_* bits).  The host answers
+ *              with the highest version it speaks that is <= a1; the guest
+ *              must check it.  a1 == 0 gets -IMR_EOPNOTSUPP.
  *     -> < 0:  -IMR_ENOSYS when no IMR host is there (KVM's own code for an
  *              unknown hypercall), -IMR_EPERM from guest user mode.
  *
@@ -21,11 +23,15 @@
  *        a3 = flags (must be 0)
  *     -> 0 when every range was dropped (or, for a backing the host must
  *        keep, deliberately left alone); afterwards the guest's next touch of
- *        any page in the ranges reads zeros.
+ *        any dropped page reads zeros.  Memory left alone (a file or locked
+ *        or I/O mapping, the unaligned part of a huge page) may still read
+ *        its old contents: a guest must treat reported memory as undefined,
+ *        never as zeroed.
  *     -> < 0 (-IMR_E*): the whole call was refused and nothing was dropped.
  *
  * The array must lie in guest RAM and not cross a page boundary
- * (IMR_MAX_RANGES entries fill exactly one 4 KiB page).  Each range is
+ * (IMR_MAX_RANGES entries fill exactly one 4 KiB page); otherwise the call
+ * gets -IMR_EFAULT.  Each range is
  * 4 KiB aligned, non-empty, lies wholly inside one writable RAM memslot of
  * the calling VM, and no two ranges of one call overlap.
  */
