@@ -17,12 +17,18 @@ KBUILD_EXTRA := IMR_DEBUG=y
 endif
 
 .PHONY: all modules clean install dkms-install dkms-remove check check-long \
-	kunit lab style sparse tools bench demo both
+	kunit lab style sparse tools tools-install tools-check bench demo both
 
 all: modules
 
-modules:
+modules: $(KDIR)
 	$(MAKE) -C $(KDIR) M=$(PWD) $(KBUILD_EXTRA) modules
+
+$(KDIR):
+	@echo "No kernel headers for $(KVER) at $(KDIR)." >&2
+	@echo "Install linux-headers-$(KVER), or build for another kernel:" >&2
+	@echo "  make KVER=$$(test/kvers.sh 6.1)   or   make KVER=$$(test/kvers.sh 6.12)" >&2
+	@false
 
 # Build against both supported kernels into separate output trees.
 both:
@@ -34,9 +40,10 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C test clean
 
-install: modules
+install: modules tools
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	depmod -a $(KVER)
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr)
 
 dkms-install:
 	rm -rf /usr/src/imr-$(IMR_VERSION)
@@ -51,6 +58,12 @@ dkms-remove:
 
 tools:
 	$(MAKE) -C tools
+
+tools-install: tools
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr)
+
+tools-check:
+	test/tools-check.sh
 
 # Test programs that run inside the lab VMs (static).
 testprogs:

@@ -37,7 +37,7 @@ for s in 6.1 6.12; do
 	k=$(test/kvers.sh $s)
 	step "dkms-$s" test/dkms-check.sh "$k"
 done
-[ -f tools/Makefile ] && step tools make -s -C tools
+step tools test/tools-check.sh
 step kunit test/kunit.sh
 for pair in $pairs; do
 	h=${pair%%:*}
