@@ -27,7 +27,10 @@ bench_setup() {
 bench_trace_on() {
 	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
 	T=/sys/kernel/tracing
-	[ -d $T/events/imr_guest/report ] || return 0
+	[ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
+	[ -d $T/events ] || { T=/sys/kernel/debug/tracing; mount -t debugfs none /sys/kernel/debug 2>/dev/null; }
+	[ -d $T/events/imr_guest/report ] || { echo "bench: no tracepoint imr_guest:report under $T ($(ls $T 2>&1 | head -c 200))"; return 0; }
+	echo "bench: tracing imr_guest:report via $T"
 	echo 4096 >$T/buffer_size_kb 2>/dev/null
 	echo >$T/trace
 	echo 1 >$T/events/imr_guest/report/enable
@@ -39,6 +42,7 @@ bench_stats() {
 	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
 	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us)"
 	T=/sys/kernel/tracing
+	[ -d $T/events ] || T=/sys/kernel/debug/tracing
 	if [ -f $T/events/imr_guest/report/enable ]; then
 		echo 0 >$T/events/imr_guest/report/enable
 		awk -v tag="$1" -v mode="$BENCH_MODE" '
@@ -48,6 +52,6 @@ bench_stats() {
 				else errs++
 			}
 			END { printf "IMR-REPORT tput %s mode=%s calls=%d bytes=%.0f us=%.0f max_us=%d failed=%d gibps=%.2f\n",
-				tag, mode, n, b, us, mx, errs, us > 0 ? b / 1073741824 / (us / 1e6) : 0 }' $T/trace
+				tag, mode, n, b, us, mx, errs, (us > 0 ? b / 1073741824 / (us / 1e6) : 0) }' $T/trace
 	fi
 }

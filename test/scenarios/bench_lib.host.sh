@@ -81,3 +81,37 @@ bench_gline() {
 }
 
 hval() { cat "/sys/kernel/imr/host/$1" 2>/dev/null || echo 0; }
+
+# bench_htrace_on / bench_htrace TAG MODE: imr_host's own tracepoints in L2.
+# Per report hypercall, the time from its first imr_host:reclaim event to
+# its imr_host:report event (which fires when the call is done) and the
+# bytes it dropped: the host-side drop throughput.
+bench_htrace_on() {
+	T=/sys/kernel/tracing
+	[ -d $T/events/imr_host ] || { echo "bench: no imr_host tracepoints in L2"; return 0; }
+	echo 8192 >$T/buffer_size_kb 2>/dev/null
+	echo >$T/trace
+	echo 1 >$T/events/imr_host/report/enable
+	echo 1 >$T/events/imr_host/reclaim/enable
+}
+
+bench_htrace() {
+	T=/sys/kernel/tracing
+	[ -d $T/events/imr_host ] || return 0
+	echo 0 >$T/events/imr_host/report/enable
+	echo 0 >$T/events/imr_host/reclaim/enable
+	awk -v tag="$1" -v mode="$2" '
+		function ts(  i) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return -1 }
+		/ reclaim: / {
+			t = ts(); if (first == "") first = t
+			for (i = 1; i <= NF; i++) if ($i ~ /^len=/) len = substr($i, 5) + 0
+			if ($0 !~ /kind=skip/) cur += len
+		}
+		/ report: / {
+			t = ts()
+			if (first != "") { span += t - first; bytes += cur; n++ }
+			first = ""; cur = 0
+		}
+		END { printf "IMR-REPORT htput %s mode=%s calls=%d bytes=%.0f span_us=%.0f gibps=%.2f\n",
+			tag, mode, n, bytes, span * 1e6, (span > 0 ? bytes / 1073741824 / span : 0) }' $T/trace
+}

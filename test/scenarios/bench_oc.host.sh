@@ -34,7 +34,7 @@ for mode in $(bench_modes imr fpr none); do
 	sleep 3
 	rss=
 	for p in $pids; do
-		r=$(sed -n 's/VmRSS: *\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
+		r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
 		rss="$rss${rss:+,}${r:-0}"
 	done
 	kill "$mlpid"

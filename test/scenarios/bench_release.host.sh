@@ -15,6 +15,7 @@ for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	fi
 	echo "bench: [release] mode $mode: booting a 1 GiB guest, window ${win}s"
 	r0=$(hval reclaimed_bytes)
+	case $mode in imr*) bench_htrace_on ;; esac
 	bench_start $n bench_release 1024 $mode $win
 	[ "$mode" = swap ] && bench_into_cgroup /sys/fs/cgroup
 	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.log >/tmp/$n.trace &
@@ -37,6 +38,7 @@ for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	wait
 	rsswatch -a "release mode=$mode" free done 524288 /tmp/$n.trace
 	echo "IMR-REPORT gfloor mode=$mode $(bench_gline $n 'memtouch: munmap_us=' | sed 's/.*memtouch: //')"
+	case $mode in imr*) bench_htrace release $mode ;; esac
 	echo "IMR-REPORT hstats release mode=$mode reclaimed_delta=$(($(hval reclaimed_bytes) - r0)) errors=$(hval errors) rejected_ranges=$(hval rejected_ranges)"
 	case $mode in
 	ksm)

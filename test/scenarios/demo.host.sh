@@ -14,7 +14,7 @@ for mode in $(bench_modes none imr fpr); do
 	rsswatch -i 5 "$p" /tmp/$n.log >/tmp/$n.trace &
 	s=0
 	while kill -0 "$p" 2>/dev/null; do
-		r=$(sed -n 's/VmRSS: *\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
+		r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
 		ph=booting
 		grep -q 'IMR-L3:' /tmp/$n.log && ph=running
 		grep -q 'IMR-MARK touched' /tmp/$n.log && ph="holding 512 MiB"
