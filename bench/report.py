@@ -149,6 +149,9 @@ def main():
         if t:
             tp[m] = {"calls": t.get("calls"), "bytes": t.get("bytes"), "us": t.get("us"),
                      "max_us": t.get("max_us"), "gibps": t.get("gibps")}
+        h = one(reps, "htput", "release", mode=m)
+        if h:
+            tp[m + "_host"] = {"calls": h.get("calls"), "bytes": h.get("bytes"), "span_us": h.get("span_us"), "gibps": h.get("gibps")}
     if floor:
         tp["madvise_thp_gibps"] = floor.get("thp_gibps")
         tp["madvise_4k_gibps"] = floor.get("k4_gibps")
@@ -246,6 +249,9 @@ def table(res):
         for m in ("imr", "imr4k"):
             if m in tp:
                 L.append(f"| {m}: bytes reported / guest-measured hypercall time ({fmt(tp[m]['calls'], '', 0)} calls) | {fmt(tp[m]['gibps'], '', 2)} |")
+        for m in ("imr", "imr4k"):
+            if m + "_host" in tp:
+                L.append(f"| {m}: bytes dropped / L2 time from first imr_host:reclaim to imr_host:report per call ({fmt(tp[m + '_host']['calls'], '', 0)} calls) | {fmt(tp[m + '_host']['gibps'], '', 2)} |")
         L.append(f"| L2 madvise(DONTNEED), THP-backed | {fmt(tp.get('madvise_thp_gibps'), '', 2)} |")
         L.append(f"| L2 madvise(DONTNEED), 4 KiB-backed | {fmt(tp.get('madvise_4k_gibps'), '', 2)} |")
     fr = res["fragmented"]
@@ -299,7 +305,7 @@ def plots(a, traces, cost, octr):
         run_gnuplot(gp)
     if cost:
         with open(f"{d}/cost.dat", "w") as f:
-            f.write("mode thp thpmin thpmax k4 k4min k4max\n")
+            f.write("# mode thp thpmin thpmax k4 k4min k4max\n")
             for m, vv in cost.items():
                 base = {v: cost.get("none", {}).get(v, {}).get("pages_per_s_mean") for v in ("thp", "4k")}
                 row = [m]
@@ -311,7 +317,7 @@ def plots(a, traces, cost, octr):
                         row += ["0", "0", "0"]
                 f.write(" ".join(row) + "\n")
         png = f"{a.plots}/cost-{series}.png"
-        gp = ["set terminal pngcairo size 900,520 font ',11'", f"set output '{png}'",
+        gp = ["set terminal pngcairo noenhanced size 900,520 font ',11'", f"set output '{png}'",
               f"set title 'Guest cost: pfbench page faults/s relative to none (bars: mean, whiskers: min–max; {a.kver}, TCG lab)'",
               "set ylabel '% of none'", "set style data histograms", "set style histogram errorbars gap 2 lw 1",
               "set style fill solid 0.6 border -1", "set yrange [0:*]", "set grid ytics", "set key top right",
