@@ -95,7 +95,7 @@ struct imr_range {
 #define IMR_ERANGE			34	/* range not inside one RAM memslot */
 #define IMR_EOPNOTSUPP			95	/* = KVM_EOPNOTSUPP: op/version */
 #define IMR_ENOSYS			1000	/* = KVM_ENOSYS: no IMR on host */
-#define IMR_EREFUSED			1001	/* VM's memory must never be dropped
-						 * (assigned/VFIO device) */
+/* The VM's memory must never be dropped (assigned/VFIO device). */
+#define IMR_EREFUSED			1001
 
 #endif /* IMR_ABI_H */

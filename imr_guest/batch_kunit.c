@@ -178,6 +178,7 @@ static struct kunit_suite imr_batch_test_suite = {
 	.name = "imr_guest_batch",
 	.test_cases = imr_batch_test_cases,
 };
+
 kunit_test_suite(imr_batch_test_suite);
 
 MODULE_LICENSE("GPL");

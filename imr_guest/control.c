@@ -13,9 +13,11 @@
 #include "imr_guest.h"
 
 static DEFINE_MUTEX(imr_control_lock);
+
 static struct page_reporting_dev_info imr_prdev = {
 	.report = imr_report,
 };
+
 static bool imr_registered;		/* under imr_control_lock */
 static unsigned int imr_order;		/* under imr_control_lock */
 static unsigned int imr_prev_order;	/* page_reporting_order before us */

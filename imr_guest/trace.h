@@ -9,22 +9,18 @@
 
 /* One IMR_OP_REPORT hypercall: ranges, bytes, the host's answer, its time. */
 TRACE_EVENT(report,
-	TP_PROTO(unsigned int nents, u64 bytes, long result, u64 us),
-	TP_ARGS(nents, bytes, result, us),
-	TP_STRUCT__entry(
-		__field(unsigned int, nents)
-		__field(u64, bytes)
-		__field(long, result)
-		__field(u64, us)
-	),
-	TP_fast_assign(
-		__entry->nents = nents;
-		__entry->bytes = bytes;
-		__entry->result = result;
-		__entry->us = us;
-	),
-	TP_printk("nents=%u bytes=%llu result=%ld us=%llu",
-		  __entry->nents, __entry->bytes, __entry->result, __entry->us)
+	    TP_PROTO(unsigned int nents, u64 bytes, long result, u64 us),
+	    TP_ARGS(nents, bytes, result, us),
+	    TP_STRUCT__entry(__field(unsigned int, nents)
+			     __field(u64, bytes)
+			     __field(long, result)
+			     __field(u64, us)),
+	    TP_fast_assign(__entry->nents = nents;
+			   __entry->bytes = bytes;
+			   __entry->result = result;
+			   __entry->us = us;),
+	    TP_printk("nents=%u bytes=%llu result=%ld us=%llu",
+		      __entry->nents, __entry->bytes, __entry->result, __entry->us)
 );
 
 #endif /* IMR_GUEST_TRACE_H */
