@@ -31,6 +31,11 @@ shift $((OPTIND - 1))
 scenario=$1
 [ -f "$IMR_TOP/test/scenarios/$scenario.host.sh" ] || die "no scenario test/scenarios/$scenario.host.sh"
 [ -n "$guest_k" ] || guest_k=$host_k
+# Scenario directives: "# lab: KEY=VALUE" lines in the host scenario's
+# leading comment block.  l2-cmdline=ARGS is added to the L2 kernel command
+# line (after $IMR_L2_CMDLINE); ship=CMD runs as `CMD L2_ROOT L3_ROOT` from
+# the repository top before the images are packed, to add files to them.
+directive() { sed -n "1,/^[^#]/s/^# lab: $1=//p" "$IMR_TOP/test/scenarios/$scenario.host.sh"; }
 resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
 host_k=$(resolve "$host_k")
 guest_k=$(resolve "$guest_k")
@@ -83,6 +88,13 @@ install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
 cp "$IMR_TOP/test/lab/l3lib.sh" "$g/lib/imr/"
 cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
+# The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*): built for
+# the guest kernel like build_modules does, shipped as /lib/imr/imr_fuzz.ko.
+fz=$IMR_TOP/.build/$guest_k-fuzz
+rm -rf "$fz" && mkdir -p "$fz/test" && cp -a "$IMR_TOP/common" "$fz/" && cp -a "$IMR_TOP/test/fuzz" "$fz/test/"
+make -s -C "/lib/modules/$guest_k/build" M="$fz/test/fuzz" W=1 modules >"$fz/build.log" 2>&1 ||
+	{ cat "$fz/build.log" >&2; die "imr_fuzz build failed for $guest_k"; }
+cp "$fz/test/fuzz/imr_fuzz.ko" "$g/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
 # kvm.ko lets a guest load imr_host too (a nested host is also a guest).
@@ -102,6 +114,8 @@ cp "$IMR_TOP/test/lab/l2lib.sh" "$p/lib/imr/"
 cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
+ship=$(directive ship)
+[ -z "$ship" ] || (cd "$IMR_TOP" && $ship "$p" "$g") || die "ship step '$ship' failed"
 cpio_of "$g" "$p/guest/initrd.cpio"
 cpio_of "$p" "$work/project.cpio"
 cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
@@ -114,7 +128,7 @@ rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
 	-display none -monitor none -accel tcg,thread=multi -cpu max -smp 2 \
 	-m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}")" \
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
 	-serial stdio -no-reboot </dev/null >"$log" 2>&1 || rc=$?
 secs=$(($(date +%s) - start))
 
