@@ -5,7 +5,8 @@
 # selftests from Debian's linux-source-6.1, statically, for the lab.
 #
 #   test/kselftest/build.sh          prints the output directory:
-#     OUT/kvm/<test>   the x86_64 KVM selftests listed in kvm.list
+#     OUT/kvm/<test>   the x86_64 KVM selftests listed in kvm.list, and
+#     OUT/kvm/tests.list  that list ("NAME [ARGS]" lines) without comments
 #     OUT/vm/<test>    the mm selftests listed in vm.list
 #
 # Cache: ${IMR_CACHE:-/var/cache/imr}/kselftest, keyed by the tarball
@@ -85,7 +86,8 @@ say "building KVM selftests (log $LOG)"
 make -C "$K" -j"$JOBS" EXTRA_CFLAGS=-static KHDR_INCLUDES="-isystem $HDR/include" \
 	OUTPUT="$CACHE/kvm-build" >>"$LOG" 2>&1 ||
 	{ tail -n 30 "$LOG" >&2; die "KVM selftests failed to build (log $LOG)"; }
-for t in $(lists kvm.list); do
+lists kvm.list >"$OUT.tmp/kvm/tests.list"
+for t in $(awk '{ print $1 }' "$OUT.tmp/kvm/tests.list"); do
 	f=$CACHE/kvm-build/$t
 	[ -x "$f" ] || f=$CACHE/kvm-build/x86_64/$t
 	[ -x "$f" ] || die "KVM selftest $t was not built"

@@ -10,6 +10,8 @@ mkdir -p $W/huge
 mount -t hugetlbfs none $W/huge || result FAIL mm-hugetlbfs-mount
 # 300 x 2 MiB: hugepage-mmap wants 256 MiB, hugepage-mremap 10 MiB.
 echo 300 >/proc/sys/vm/nr_hugepages
+# mremap_test maps 1 and 2 GiB regions (touching 4 MiB of each): allow it.
+echo 1 >/proc/sys/vm/overcommit_memory
 echo "mmselftests: $(cat /proc/sys/vm/nr_hugepages) huge pages, $(nproc) cpu(s)"
 cd $W || exit 1
 
