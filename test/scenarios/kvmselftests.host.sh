@@ -6,9 +6,15 @@
 # (pass, skip or fail), and none may fail unless it is in KNOWN_FAIL.  L2
 # runs with one CPU (maxcpus=1): with two, nested TCG wedged L2 (LAB.md).
 KS=/usr/lib/kselftest/kvm
-# Tests that fail in this lab with or without IMR, if shipped; none are
-# (see test/kselftest/kvm.list for those left out and why).
-KNOWN_FAIL=""
+# Tests that fail in this lab with or without IMR (they must still fail the
+# same way both times); see test/kselftest/kvm.list for those left out.
+# On a 6.12 host, 6.1's monitor_mwait_test gets #UD in testcase 6 (newer KVM
+# no longer emulates MONITOR/MWAIT as NOPs once the quirk is off and guest
+# CPUID lacks MWAIT; the test was updated after 6.1).
+case $(uname -r) in
+6.1.*) KNOWN_FAIL="" ;;
+*) KNOWN_FAIL="monitor_mwait_test" ;;
+esac
 PER_TEST_S=120
 
 # run_all MODE: every test once; "NAME pass|skip|fail:RC" lines in
