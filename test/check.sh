@@ -39,6 +39,8 @@ for s in 6.1 6.12; do
 done
 step tools test/tools-check.sh
 step kunit test/kunit.sh
+step style test/style.sh
+step sparse test/sparse.sh
 for pair in $pairs; do
 	h=${pair%%:*}
 	g=${pair##*:}

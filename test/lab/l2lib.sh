@@ -20,7 +20,9 @@ hsys() { cat "/sys/kernel/imr/host/$1"; }
 
 # start_guest NAME GSCENARIO [MEM_MB] [CPUS] [extra qemu args...]
 # Boots an L3 guest under nested KVM in the background; its serial console
-# goes to /tmp/NAME.log and its QEMU pid to /tmp/NAME.pid.
+# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, and the markers it
+# sends through the isa-debugcon port (imrmark, see test/progs/imrmark.h) to
+# /tmp/NAME.mark: those are timed to the instruction, the console is not.
 start_guest() {
 	name=$1
 	gscen=$2
@@ -34,7 +36,9 @@ start_guest() {
 		-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
 		-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
 		-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
-		-serial "file:/tmp/$name.log" -no-reboot "$@" &
+		-serial "file:/tmp/$name.log" -no-reboot \
+		-chardev "file,id=imrmark,path=/tmp/$name.mark" \
+		-device isa-debugcon,iobase=0xe9,chardev=imrmark "$@" &
 	echo $! >"/tmp/$name.pid"
 }
 

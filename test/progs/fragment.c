@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "imrmark.h"
+
 #define MAXP 32
 
 static int cmd[MAXP + 1][2], ack[2];
@@ -129,11 +131,11 @@ int main(int argc, char **argv)
 			if (write(cmd[k][1], "T", 1) != 1 || read(ack[0], &c, 1) != 1)
 				return 1;
 		}
-	printf("IMR-MARK filled\n");
+	imr_mark("filled");
 	fflush(stdout);
 	sleep(1);
 	before = memfree_kib();
-	printf("IMR-MARK free\n");
+	imr_mark("free");
 	fflush(stdout);
 	for (k = 0; k < nk; k++)
 		if (write(cmd[k][1], "F", 1) != 1 || read(ack[0], &c, 1) != 1)
@@ -151,7 +153,7 @@ int main(int argc, char **argv)
 	       n, chunk >> 10, (len >> 10) * n, dev ? len >> 10 : 0, after - before);
 	fflush(stdout);
 	usleep(hold * 1000);
-	printf("IMR-MARK done\n");
+	imr_mark("done");
 	fflush(stdout);
 	for (k = 0; k < n; k += 2) {
 		if (write(cmd[k][1], "X", 1) != 1)

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "imrmark.h"
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -39,11 +41,9 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < len; i += 4096)
 		p[i] = (char)(i >> 12) | 1;
-	printf("IMR-MARK touched\n");
-	fflush(stdout);
+	imr_mark("touched");
 	usleep(argc > 2 ? atoi(argv[2]) * 1000 : 500000);
-	printf("IMR-MARK free\n");
-	fflush(stdout);
+	imr_mark("free");
 	t = now_us();
 	munmap(p, len);
 	printf("memtouch: munmap_us=%.0f\n", now_us() - t);

@@ -18,7 +18,7 @@ for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	case $mode in imr*) bench_htrace_on ;; esac
 	bench_start $n bench_release 1024 $mode $win
 	[ "$mode" = swap ] && bench_into_cgroup /sys/fs/cgroup
-	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.log >/tmp/$n.trace &
+	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.mark >/tmp/$n.trace &
 	case $mode in
 	ksm)
 		wait_mark $n free 180 && echo 1 >/sys/kernel/mm/ksm/run

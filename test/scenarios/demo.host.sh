@@ -11,7 +11,7 @@ for mode in $(bench_modes none imr fpr); do
 	echo "DEMO-STEP booting a 1 GiB guest with mode=$mode"
 	bench_start $n demo 1024 $mode $win
 	p=$(guest_pid $n)
-	rsswatch -i 5 "$p" /tmp/$n.log >/tmp/$n.trace &
+	rsswatch -i 5 "$p" /tmp/$n.mark >/tmp/$n.trace &
 	s=0
 	while kill -0 "$p" 2>/dev/null; do
 		r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
