@@ -90,8 +90,9 @@ cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
 # The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*): built for
 # the guest kernel like build_modules does, shipped as /lib/imr/imr_fuzz.ko.
-fz=$IMR_TOP/.build/$guest_k-fuzz
-rm -rf "$fz" && mkdir -p "$fz/test" && cp -a "$IMR_TOP/common" "$fz/" && cp -a "$IMR_TOP/test/fuzz" "$fz/test/"
+# Built in this run's private $work: parallel lab runs must not share it.
+fz=$work/fuzz
+mkdir -p "$fz/test" && cp -a "$IMR_TOP/common" "$fz/" && cp -a "$IMR_TOP/test/fuzz" "$fz/test/"
 make -s -C "/lib/modules/$guest_k/build" M="$fz/test/fuzz" W=1 modules >"$fz/build.log" 2>&1 ||
 	{ cat "$fz/build.log" >&2; die "imr_fuzz build failed for $guest_k"; }
 cp "$fz/test/fuzz/imr_fuzz.ko" "$g/lib/imr/"
