@@ -1,0 +1,64 @@
+# cycles: module life cycles under load.  A 2-vCPU guest first cycles
+# imr_guest CYCLES times while it churns; then the host cycles imr_host
+# CYCLES times while that guest churns and reports and `hc_test --storm`
+# creates and destroys VMs that report, in a loop.  Pass: no oops or
+# warning, every cycle clean, no word lost, no VM directory left, and L2
+# MemAvailable/Slab back within bounds.  cycleslong: CYCLES=50.
+# progress NAME: every 30 s, the guest's last console line (stalls show).
+progress() {
+	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
+		sleep 30
+		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+	done
+}
+CYCLES=${CYCLES:-10}
+P2SECS=${P2SECS:-25}
+meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+avail0=$(meminfo MemAvailable)
+slab0=$(meminfo Slab)
+check host-insmod insmod /lib/imr/imr_host.ko
+IMR_GUEST_CMDLINE="imr.gcycles=$CYCLES imr.p2secs=$P2SECS"
+start_guest cy cycles 768 2
+progress cy &
+IMR_GUEST_CMDLINE=
+wait_mark cy gcycles-done 900 || result FAIL guest-cycles-mark "no gcycles-done mark"
+: >/tmp/storm.out
+: >/tmp/storm.fail
+rm -f /tmp/stop
+( while [ ! -f /tmp/stop ]; do
+	hc_test --storm 1 >>/tmp/storm.out 2>&1 || echo fail >>/tmp/storm.fail
+done ) &
+spid=$!
+cycles=0
+fails=0
+during=0
+t0=$(date +%s)
+while [ $cycles -lt "$CYCLES" ]; do
+	sleep 0.3
+	rmmod imr_host || fails=$((fails + 1))
+	sleep 0.2
+	insmod /lib/imr/imr_host.ko || fails=$((fails + 1))
+	cycles=$((cycles + 1))
+	grep -q 'IMR-MARK phase2-done' /tmp/cy.log || during=$cycles
+done
+secs=$(($(date +%s) - t0))
+touch /tmp/stop
+wait $spid
+runs=$(grep -c '^storm:' /tmp/storm.out)
+scalls=$(awk -F'[= ]' '/^storm:/ { c += $3; o += $5; e += $7 } END { printf "calls=%d ok=%d enosys=%d", c, o, e }' /tmp/storm.out)
+echo "IMR-REPORT cycles host_cycles=$cycles host_cycle_failures=$fails cycles_while_guest_reported=$during secs=$secs storm_vms=$runs storm_$scalls storm_failures=$(wc -l </tmp/storm.fail)"
+check host-cycles-clean test $fails -eq 0
+check host-cycles-done test $cycles -ge "$CYCLES"
+check host-cycles-overlap-guest test $during -ge $((CYCLES / 2))
+check storm-vms-ran test "$runs" -gt 0
+check storm-no-failures test ! -s /tmp/storm.fail
+wait_guest cy 600
+check host-vms-gone sh -c '[ -z "$(ls /sys/kernel/imr/host/vms)" ]'
+echo "IMR-REPORT cycles host_last_instance reports=$(hsys reports) errors=$(hsys errors) reclaimed_bytes=$(hsys reclaimed_bytes)"
+check host-rmmod rmmod imr_host
+sleep 1
+avail1=$(meminfo MemAvailable)
+slab1=$(meminfo Slab)
+echo "IMR-REPORT cycles l2_mem MemAvailable_kB before=$avail0 after=$avail1 Slab_kB before=$slab0 after=$slab1"
+check l2-memavailable-bounded test "$avail1" -ge $((avail0 - 65536))
+check l2-slab-bounded test "$slab1" -le $((slab0 + 32768))

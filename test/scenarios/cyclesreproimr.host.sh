@@ -1,0 +1,3 @@
+# cyclesreproimr: cyclesrepro with insmod/rmmod imr_host as the kprobe user.
+REPRO_MODE=imr
+. /scenarios/cyclesrepro.host.sh
