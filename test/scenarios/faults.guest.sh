@@ -1,0 +1,51 @@
+# faults (guest side), by imr.fmode:
+#  rm:    churn and memtouch with reporting on; the host removes imr_host
+#         mid-report.  Reporting must stop with exactly one log line, stay
+#         stopped, refuse to re-enable without a host, and churn lose nothing.
+#  press: churn and memtouch with reporting on while L2 is at its memory
+#         watermarks (test/progs/ballast.c in L2).
+arg() { sed -n "s/.*imr\.$1=\([0-9a-z]*\).*/\1/p" /proc/cmdline; }
+mode=$(arg fmode)
+secs=$(arg fsecs)
+g=/sys/kernel/imr/guest
+check guest-insmod insmod /lib/imr/imr_guest.ko
+echo 0 >$g/delay_ms
+rm -f /tmp/stop
+( while [ ! -f /tmp/stop ]; do memtouch 64 100 >/dev/null 2>&1; done ) &
+mpid=$!
+churn 2 "${secs:-20}" 64 >/tmp/churn.out 2>&1 &
+cpid=$!
+mark reporting
+if [ "$mode" = rm ]; then
+	i=0
+	while [ "$(cat $g/enabled)" = 1 ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check reporting-stopped test "$(cat $g/enabled)" = 0
+	sleep 2
+	r1=$(cat $g/reports)
+	sleep 4
+	r2=$(cat $g/reports)
+	check reporting-stays-stopped test "$r1" = "$r2"
+fi
+wait $cpid
+crc=$?
+touch /tmp/stop
+wait $mpid
+cat /tmp/churn.out
+echo "IMR-REPORT faults-$mode guest $(grep '^churn:' /tmp/churn.out) reported_bytes=$(cat $g/reported_bytes) reports=$(cat $g/reports) report_errors=$(cat $g/report_errors)"
+check churn-no-lost-words test $crc -eq 0
+if [ "$mode" = rm ]; then
+	gone=$(dmesg | grep -c 'host stopped taking reports')
+	refused=$(dmesg | grep -c 'host refused a report')
+	echo "IMR-REPORT faults-rm guest host_gone_lines=$gone refused_lines=$refused"
+	dmesg | grep 'imr_guest' | tail -n 5
+	check host-gone-logged-once test "$gone" -eq 1
+	check no-refused-lines test "$refused" -eq 0
+	expect_fail reenable-without-host sh -c "echo 1 >$g/enabled"
+else
+	check guest-reported test "$(cat $g/reported_bytes)" -gt 0
+	check guest-no-report-errors test "$(cat $g/report_errors)" -eq 0
+fi
+check guest-rmmod rmmod imr_guest
