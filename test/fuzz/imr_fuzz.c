@@ -74,8 +74,10 @@ enum rclass { R_OK, R_EINVAL, R_ERANGE, R_UNKNOWN };
 /* Expected result: an exact code, or "some refusal". */
 #define EXP_ANY_NEG		LONG_MIN
 
-enum { C_OK, C_PROBE, C_EINVAL, C_E2BIG, C_EFAULT, C_ERANGE, C_EOPNOTSUPP,
-       C_ENOSYS, C_EPERM, C_EBUSY, C_EREFUSED, C_UNDOC, C_NR };
+enum {
+	C_OK, C_PROBE, C_EINVAL, C_E2BIG, C_EFAULT, C_ERANGE, C_EOPNOTSUPP,
+	C_ENOSYS, C_EPERM, C_EBUSY, C_EREFUSED, C_UNDOC, C_NR
+};
 static const char *const cname[C_NR] = {
 	"ok", "probe", "einval", "e2big", "efault", "erange", "eopnotsupp",
 	"enosys", "eperm", "ebusy", "erefused", "undocumented" };
@@ -428,7 +430,8 @@ static void gen_call(struct fuzz_worker *w, struct fuzz_call *c,
 		c->expect = c->a1 ? EXP_ANY : -IMR_EOPNOTSUPP;
 	} else if (dice < 15) {	/* random op, maybe REPORT with high bits */
 		do {
-			c->a0 = rnd(w, 2) ? rnd64(w) : rnd(w, 2) + ((u64)(1 + rnd(w, 255)) << (32 + rnd(w, 24)));
+			c->a0 = rnd(w, 2) ? rnd64(w) :
+				rnd(w, 2) + ((u64)(1 + rnd(w, 255)) << (32 + rnd(w, 24)));
 		} while (c->a0 <= IMR_OP_REPORT);
 		c->a1 = rnd64(w);
 		c->a2 = rnd64(w);

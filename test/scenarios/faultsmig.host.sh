@@ -1,0 +1,40 @@
+# faultsmig: a reporting guest is live-migrated (QEMU `migrate` to a file
+# over a pipe monitor, then a second QEMU with -incoming) while imr_host
+# drops its memory.  Pass: the guest's long-lived pattern and churn are
+# intact on the destination, which ends cleanly.
+# progress NAME: every 30 s, the guest's last console line (stalls show).
+progress() {
+	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
+		sleep 30
+		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+	done
+}
+check host-insmod insmod /lib/imr/imr_host.ko
+mkfifo /tmp/msrc.in /tmp/msrc.out
+cat /tmp/msrc.out >/tmp/msrc.log &
+start_guest src faultsmig 512 1 -monitor pipe:/tmp/msrc
+wait_mark src filled 300 || result FAIL src-filled-mark
+sleep 5
+t0=$(date +%s)
+echo 'migrate "exec:cat > /tmp/mig.img"' >/tmp/msrc.in
+i=0
+while [ $i -lt 600 ]; do
+	sleep 0.5
+	echo 'info migrate' >/tmp/msrc.in
+	grep -qE 'Migration status: (completed|failed|cancelled)' /tmp/msrc.log && break
+	i=$((i + 1))
+done
+st=$(sed -n 's/^Migration status: \([a-z]*\).*/\1/p' /tmp/msrc.log | tail -n 1)
+secs=$(($(date +%s) - t0))
+echo "IMR-REPORT faultsmig migration status=$st secs=$secs image_bytes=$(wc -c </tmp/mig.img) src_reports=$(cat /sys/kernel/imr/host/vms/"$(guest_pid src)"-*/reports 2>/dev/null)"
+check migration-completed test "$st" = completed
+echo quit >/tmp/msrc.in
+sleep 1
+kill "$(guest_pid src)" 2>/dev/null
+sed 's/^/[src] /' /tmp/src.log
+start_guest dst faultsmig 512 1 -incoming "exec:cat /tmp/mig.img"
+progress dst &
+wait_guest dst 600
+echo "IMR-REPORT faultsmig host reclaimed_bytes=$(hsys reclaimed_bytes) reports=$(hsys reports) errors=$(hsys errors)"
+check host-no-errors test "$(hsys errors)" -eq 0
+check host-rmmod rmmod imr_host
