@@ -85,7 +85,7 @@ g=$work/l3
 add_busybox "$g"
 mkdir -p "$g/lib/imr" "$g/gscen"
 install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
-cp "$IMR_TOP/test/lab/l3lib.sh" "$g/lib/imr/"
+cp "$IMR_TOP/test/lab/l3lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$g/lib/imr/"
 cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
 # The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*): built for
@@ -111,7 +111,7 @@ command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
 p=$work/l2
 mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
 install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
-cp "$IMR_TOP/test/lab/l2lib.sh" "$p/lib/imr/"
+cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$p/lib/imr/"
 cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true

@@ -1,20 +1,6 @@
 # Helpers for host scenarios (sourced by the L2 /init).
 
-result() {
-	echo "IMR-RESULT: $1 $2${3:+ ($3)}"
-}
-
-check() {
-	n=$1
-	shift
-	if "$@"; then result PASS "$n"; else result FAIL "$n" "exit $?"; fi
-}
-
-expect_fail() {
-	n=$1
-	shift
-	if "$@"; then result FAIL "$n" "unexpected success"; else result PASS "$n"; fi
-}
+. /lib/imr/checklib.sh
 
 hsys() { cat "/sys/kernel/imr/host/$1"; }
 

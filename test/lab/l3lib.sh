@@ -1,23 +1,6 @@
 # Helpers for guest scenarios (sourced by the L3 /init).
 
-# result PASS|FAIL NAME [DETAIL]: one line the harness counts.
-result() {
-	echo "IMR-RESULT: $1 $2${3:+ ($3)}"
-}
-
-# check NAME CMD...: PASS if CMD succeeds.
-check() {
-	n=$1
-	shift
-	if "$@"; then result PASS "$n"; else result FAIL "$n" "exit $?"; fi
-}
-
-# expect_fail NAME CMD...: PASS if CMD fails.
-expect_fail() {
-	n=$1
-	shift
-	if "$@"; then result FAIL "$n" "unexpected success"; else result PASS "$n"; fi
-}
+. /lib/imr/checklib.sh
 
 # mark TEXT: a marker the host's rsswatch timestamps when it appears
 # (through the debugcon port when imrmark is there: see l2lib's start_guest).
