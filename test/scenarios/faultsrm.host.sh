@@ -1,0 +1,35 @@
+# faultsrm: imr_host removed while a guest is mid-report: the guest stops
+# reporting with one log line and stays healthy.  Also the first half of
+# faults.host.sh, which then puts L2 under memory pressure (that one is in
+# check-long: once in three runs a guest booting at the memory floor died
+# before its kernel started).
+# progress NAME: every 30 s, the guest's last console line (stalls show).
+progress() {
+	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
+		sleep 30
+		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+	done
+}
+hostvm() { ls -d /sys/kernel/imr/host/vms/"$(guest_pid "$1")"-* 2>/dev/null | head -n 1; }
+check host-insmod insmod /lib/imr/imr_host.ko
+IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"
+start_guest fr faults 512 2
+progress fr &
+IMR_GUEST_CMDLINE=
+if ! wait_mark fr reporting 240; then
+	result FAIL fr-reporting-mark
+	tail -n 30 /tmp/fr.log | sed 's/^/[fr-so-far] /'
+fi
+# Reports flowing: the VM's directory counts them.
+i=0
+while [ $i -lt 300 ]; do
+	d=$(hostvm fr)
+	[ -n "$d" ] && [ "$(cat "$d/reports")" -ge 5 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+r=$(cat "$d/reports" 2>/dev/null)
+check host-rmmod-mid-report rmmod imr_host
+echo "IMR-REPORT faults-rm host reports_before_rmmod=${r:-0}"
+check guest-was-reporting test "${r:-0}" -ge 5
+wait_guest fr 300
