@@ -47,25 +47,24 @@ static bool imr_slot_lookup(void *ctx, u64 gfn, struct imr_slot *slot)
 	return true;
 }
 
-/* Everything that can refuse the call, before any guest memory is read. */
+/*
+ * Gather from KVM what imr_admit_report() decides on, before any guest
+ * memory is read.  The facts are cheap reads with no side effects.
+ */
 static long imr_report_admit(struct kvm_vcpu *vcpu, const struct imr_vm *vm,
 			     unsigned long gpa, unsigned long count,
 			     unsigned long flags)
 {
-	int err;
+	const struct imr_admit a = {
+		.gpa = gpa,
+		.count = count,
+		.flags = flags,
+		.enabled = imr_enabled(vm),
+		.assigned_device = kvm_arch_has_assigned_device(vcpu->kvm),
+		.own_mm = current->mm == vcpu->kvm->mm,
+	};
 
-	if (flags)
-		return -IMR_EINVAL;
-	err = imr_validate_array(gpa, count);
-	if (err)
-		return -err;
-	if (!imr_enabled(vm))
-		return -IMR_EBUSY;
-	if (kvm_arch_has_assigned_device(vcpu->kvm))
-		return -IMR_EREFUSED;
-	if (current->mm != vcpu->kvm->mm)
-		return -IMR_EFAULT;
-	return 0;
+	return -imr_admit_report(&a);
 }
 
 static long imr_report_call(struct kvm_vcpu *vcpu, struct imr_call *call,

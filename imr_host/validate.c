@@ -24,6 +24,40 @@ int imr_validate_array(u64 gpa, u64 count)
 	return 0;
 }
 
+/*
+ * Everything that can refuse a report before the guest's array is read.
+ * When several apply, the first check below decides the code: a malformed
+ * call gets its own code whatever the VM's state, so a guest bug is never
+ * hidden behind a refusal it could not have avoided.
+ */
+int imr_admit_report(const struct imr_admit *a)
+{
+	int err;
+
+	if (a->flags)
+		return IMR_EINVAL;
+	err = imr_validate_array(a->gpa, a->count);
+	if (err)
+		return err;
+	if (!a->enabled)
+		return IMR_EBUSY;
+	/*
+	 * An assigned (VFIO) device may DMA into guest RAM through IOMMU
+	 * mappings that pin the pages.  A drop would free nothing and split
+	 * the two views: the guest's next touch gets a fresh zero page while
+	 * the device keeps reading and writing the old one.  Refuse for good.
+	 */
+	if (a->assigned_device)
+		return IMR_EREFUSED;
+	/*
+	 * The drop zaps host virtual addresses in current->mm; they belong
+	 * to the VM's mm, so any other caller must not touch them.
+	 */
+	if (!a->own_mm)
+		return IMR_EFAULT;
+	return 0;
+}
+
 /* Alignment, length and wrap-around of one range. */
 static int imr_validate_shape(u64 gpa, u64 len)
 {

@@ -28,7 +28,21 @@ struct imr_span {
 	u64 len;
 };
 
+/*
+ * What decides whether a report is admitted, gathered by the caller from
+ * KVM before any guest memory is read (see imr_admit_report()).
+ */
+struct imr_admit {
+	u64 gpa;		/* of the guest's range array */
+	u64 count;		/* ranges in it */
+	u64 flags;		/* none defined: must be 0 */
+	bool enabled;		/* IMR on, globally and for this VM */
+	bool assigned_device;	/* a device (VFIO) is assigned to the VM */
+	bool own_mm;		/* caller runs in the VM's address space */
+};
+
 int imr_validate_array(u64 gpa, u64 count);
+int imr_admit_report(const struct imr_admit *a);
 int imr_validate_ranges(const struct imr_range *ranges, unsigned int count,
 			imr_slot_lookup_t lookup, void *ctx,
 			struct imr_span *spans);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit: imr_validate_array() and imr_validate_ranges(), table-driven. */
+/*
+ * KUnit: imr_validate_array(), imr_validate_ranges() and imr_admit_report(),
+ * table-driven.
+ */
 #include <kunit/test.h>
 #include <linux/kernel.h>
 
@@ -161,9 +164,108 @@ static void imr_validate_array_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->expect, imr_validate_array(c->gpa, c->count));
 }
 
+/* Facts against a report, besides its flags and array (imr_admit_case). */
+#define IMR_T_DISABLED		BIT(0)	/* IMR off for the VM */
+#define IMR_T_VFIO		BIT(1)	/* a device is assigned to the VM */
+#define IMR_T_FOREIGN_MM	BIT(2)	/* caller not in the VM's mm */
+#define IMR_T_ALL		(IMR_T_DISABLED | IMR_T_VFIO | IMR_T_FOREIGN_MM)
+
+#define IMR_T_BIG	(IMR_MAX_RANGES + 1)
+#define IMR_T_EDGE	(P(2) - IMR_RANGE_SIZE)	/* last entry of a page */
+
+struct imr_admit_case {
+	const char *name;
+	u64 flags, gpa, count;
+	unsigned int wrong;	/* IMR_T_* */
+	int expect;
+};
+
+static const struct imr_admit_case imr_admit_cases[] = {
+	/* Each refusal alone; the rest of the call is good. */
+	{ "all good", 0, P(1), 1, 0, 0 },
+	{ "all good, largest array", 0, P(1), IMR_MAX_RANGES, 0, 0 },
+	{ "flags", 1, P(1), 1, 0, IMR_EINVAL },
+	{ "flags top bit", 1ULL << 63, P(1), 1, 0, IMR_EINVAL },
+	{ "count 0", 0, P(1), 0, 0, IMR_EINVAL },
+	{ "count max+1", 0, P(1), IMR_T_BIG, 0, IMR_E2BIG },
+	{ "array crosses page", 0, IMR_T_EDGE, 2, 0, IMR_EFAULT },
+	{ "disabled", 0, P(1), 1, IMR_T_DISABLED, IMR_EBUSY },
+	/* Refused for good, however well-formed the call is. */
+	{ "VFIO device", 0, P(1), 1, IMR_T_VFIO, IMR_EREFUSED },
+	{ "foreign mm", 0, P(1), 1, IMR_T_FOREIGN_MM, IMR_EFAULT },
+	/*
+	 * Several at once: flags, array, enabled, device, mm, in that order.
+	 * Each case clears the winner of the one before and shows the next.
+	 */
+	{ "all wrong", 1, P(1), IMR_T_BIG, IMR_T_ALL, IMR_EINVAL },
+	{ "array and later", 0, P(1), IMR_T_BIG, IMR_T_ALL, IMR_E2BIG },
+	{ "disabled and later", 0, P(1), 1, IMR_T_ALL, IMR_EBUSY },
+	{ "VFIO and foreign mm", 0, P(1), 1, IMR_T_VFIO | IMR_T_FOREIGN_MM,
+	  IMR_EREFUSED },
+	/* Pairs that skip a step. */
+	{ "flags, VFIO", 1, P(1), 1, IMR_T_VFIO, IMR_EINVAL },
+	{ "array, foreign mm", 0, P(1), IMR_T_BIG, IMR_T_FOREIGN_MM,
+	  IMR_E2BIG },
+	{ "disabled, VFIO", 0, P(1), 1, IMR_T_DISABLED | IMR_T_VFIO,
+	  IMR_EBUSY },
+	{ "disabled, foreign mm", 0, P(1), 1,
+	  IMR_T_DISABLED | IMR_T_FOREIGN_MM, IMR_EBUSY },
+	/*
+	 * A bad array with a device assigned: the array's own code, so a
+	 * guest bug is not masked.  Nothing is read or dropped either way.
+	 */
+	{ "VFIO, count 0", 0, P(1), 0, IMR_T_VFIO, IMR_EINVAL },
+	{ "VFIO, count max+1", 0, P(1), IMR_T_BIG, IMR_T_VFIO, IMR_E2BIG },
+	{ "VFIO, array crosses page", 0, IMR_T_EDGE, 2, IMR_T_VFIO,
+	  IMR_EFAULT },
+};
+
+static void imr_admit_case_desc(const struct imr_admit_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(imr_admit, imr_admit_cases, imr_admit_case_desc);
+
+static void imr_admit_report_test(struct kunit *test)
+{
+	const struct imr_admit_case *c = test->param_value;
+	const struct imr_admit a = {
+		.gpa = c->gpa,
+		.count = c->count,
+		.flags = c->flags,
+		.enabled = !(c->wrong & IMR_T_DISABLED),
+		.assigned_device = c->wrong & IMR_T_VFIO,
+		.own_mm = !(c->wrong & IMR_T_FOREIGN_MM),
+	};
+
+	KUNIT_EXPECT_EQ(test, c->expect, imr_admit_report(&a));
+}
+
+/*
+ * Every array case again, with a device assigned and all else good: a bad
+ * array keeps imr_validate_array()'s code, a good one is refused.
+ */
+static void imr_admit_vfio_array_test(struct kunit *test)
+{
+	const struct imr_array_case *c = test->param_value;
+	const struct imr_admit a = {
+		.gpa = c->gpa,
+		.count = c->count,
+		.enabled = true,
+		.assigned_device = true,
+		.own_mm = true,
+	};
+
+	KUNIT_EXPECT_EQ(test, c->expect ? c->expect : IMR_EREFUSED,
+			imr_admit_report(&a));
+}
+
 static struct kunit_case imr_validate_test_cases[] = {
 	KUNIT_CASE_PARAM(imr_validate_ranges_test, imr_ranges_gen_params),
 	KUNIT_CASE_PARAM(imr_validate_array_test, imr_array_gen_params),
+	KUNIT_CASE_PARAM(imr_admit_report_test, imr_admit_gen_params),
+	KUNIT_CASE_PARAM(imr_admit_vfio_array_test, imr_array_gen_params),
 	KUNIT_CASE(imr_validate_spans_test),
 	KUNIT_CASE(imr_validate_max_test),
 	{}
