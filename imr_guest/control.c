@@ -70,8 +70,12 @@ void imr_control_host_gone(long code)
 {
 	if (atomic_xchg(&imr_host_gone, 1))
 		return;
-	pr_warn("host stopped taking reports (%ld): reporting disabled; write 1 to enabled to retry\n",
-		code);
+	if (code == -IMR_EREFUSED)	/* e.g. a VFIO device is assigned */
+		pr_warn("host refuses reports from this VM (%ld, an assigned device?): reporting disabled\n",
+			code);
+	else
+		pr_warn("host stopped taking reports (%ld): reporting disabled; write 1 to enabled to retry\n",
+			code);
 	schedule_work(&imr_host_gone_work);
 }
 

@@ -38,8 +38,10 @@ scenario=$1
 [ -n "$guest_k" ] || guest_k=$host_k
 # Scenario directives: "# lab: KEY=VALUE" lines in the host scenario's
 # leading comment block.  l2-cmdline=ARGS is added to the L2 kernel command
-# line (after $IMR_L2_CMDLINE); ship=CMD runs as `CMD L2_ROOT L3_ROOT` from
-# the repository top before the images are packed, to add files to them.
+# line (after $IMR_L2_CMDLINE); l2-qemu=ARGS is added to L2's QEMU command
+# line (a machine type, devices); ship=CMD runs as `CMD L2_ROOT L3_ROOT`
+# from the repository top before the images are packed, to add files to
+# them, with IMR_HOST_KVER and IMR_GUEST_KVER set.
 directive() { sed -n "1,/^[^#]/s/^# lab: $1=//p" "$IMR_TOP/test/scenarios/$scenario.host.sh"; }
 resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
 host_k=$(resolve "$host_k")
@@ -121,7 +123,8 @@ cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
 ship=$(directive ship)
-[ -z "$ship" ] || (cd "$IMR_TOP" && $ship "$p" "$g") || die "ship step '$ship' failed"
+[ -z "$ship" ] || (cd "$IMR_TOP" && IMR_HOST_KVER=$host_k IMR_GUEST_KVER=$guest_k \
+	$ship "$p" "$g") || die "ship step '$ship' failed"
 cpio_of "$g" "$p/guest/initrd.cpio"
 cpio_of "$p" "$work/project.cpio"
 cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
@@ -133,7 +136,7 @@ say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
 	-display none -monitor none -accel tcg,thread=multi -cpu max -smp "$l2_cpus" \
-	-m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
+	$(directive l2-qemu) -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
 	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
 	-serial stdio -no-reboot </dev/null >"$log" 2>&1 &
 qpid=$!
