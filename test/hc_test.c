@@ -4,8 +4,8 @@
  *
  * A tiny VMM on raw /dev/kvm ioctls.  Its guest is a few 64-bit stubs
  * (below, in this file) run with identity paging; the host side loads the
- * hypercall registers with KVM_SET_REGS, runs the vCPU until HLT and reads
- * RAX back.  Every case checks the code in RAX and what happened to the
+ * hypercall registers with KVM_SET_REGS, runs the vCPU until its OUT and
+ * reads RAX back.  Every case checks the code in RAX and what happened to the
  * memory behind the memslots (mincore, st_blocks, guest and host reads).
  *
  *   hc_test                   all cases; SKIP them all if no IMR host
@@ -15,6 +15,8 @@
  *                             the host going away (-IMR_ENOSYS) midway;
  *                             prints "storm: calls= ok= enosys= other= busy="
  *   --timeout SECS            give up (exit 3) if a vCPU hangs (300)
+ *   --no-irqchip              no in-kernel LAPIC (the cyclesrepro scenario)
+ *   hc_test --idle SECS       create the VM, hold it SECS, exit (see cycles)
  *
  * Output: "ok N - name", "ok N - name # SKIP why",
  * "not ok N - name: got X want Y (what)", then
@@ -68,8 +70,8 @@
 #define GPA_NO_SLOT		0x80000000ULL	/* in no memslot */
 #define GPA_NO_RAM		0x90000000ULL
 
-#define GUEST_PORT		0xf4		/* CPL 3 stub exits with OUT */
-#define HC_BROKEN		(-99999L)	/* KVM_RUN did not end at HLT */
+#define GUEST_PORT		0xf4		/* every stub exits with OUT */
+#define HC_BROKEN		(-99999L)	/* KVM_RUN did not end at the OUT */
 #define STORM_PAGES		8
 #define STORM_MAX_THREADS	64
 
@@ -79,9 +81,11 @@
  * 64-bit guest stubs, copied to GPA_CODE.  Each hypercall is spelled as
  * bytes (AMD's VMMCALL, 0f 01 d9) so that guest_install() can turn it into
  * Intel's VMCALL (0f 01 c1) in one place.
- *   guest_hc:      hypercall, HLT                          (CPL 0)
- *   guest_read:    EAX = *(u32 *)RDI, HLT                  (CPL 0)
+ *   guest_hc:      hypercall, OUT to GUEST_PORT            (CPL 0)
+ *   guest_read:    EAX = *(u32 *)RDI, OUT to GUEST_PORT    (CPL 0)
  *   guest_user_hc: hypercall, OUT to GUEST_PORT (IOPL 3)   (CPL 3)
+ * They end with an OUT, not HLT: the VM has an in-kernel irqchip (below),
+ * so HLT would block in KVM instead of returning to us.
  */
 asm(".pushsection .rodata\n"
     ".balign 16\n"
@@ -90,10 +94,10 @@ asm(".pushsection .rodata\n"
     "imr_guest_start:\n"
     "imr_guest_hc:\n"
     "	.byte 0x0f, 0x01, 0xd9\n"
-    "	hlt\n"
+    "	outb %al, $0xf4\n"
     "imr_guest_read:\n"
     "	movl (%rdi), %eax\n"
-    "	hlt\n"
+    "	outb %al, $0xf4\n"
     "imr_guest_user_hc:\n"
     "	.byte 0x0f, 0x01, 0xd9\n"
     "	outb %al, $0xf4\n"
@@ -174,7 +178,7 @@ static const char *code_name(long code)
 	case -IMR_EOPNOTSUPP:	return "-IMR_EOPNOTSUPP";
 	case -IMR_ENOSYS:	return "-IMR_ENOSYS";
 	case -IMR_EREFUSED:	return "-IMR_EREFUSED";
-	case HC_BROKEN:		return "vCPU did not reach HLT";
+	case HC_BROKEN:		return "vCPU did not reach its OUT";
 	default:		return code < 0 ? "?" : "positive";
 	}
 }
@@ -328,6 +332,10 @@ static void vcpu_create(struct vcpu *v, int id)
 		die("mmap kvm_run");
 	vcpu_set_cpuid(v);
 	vcpu_set_cpl(v, 0);
+	/* With an in-kernel LAPIC, vCPUs but the first wait for a SIPI. */
+	if (ioctl(v->fd, KVM_SET_MP_STATE,
+		  &(struct kvm_mp_state){ KVM_MP_STATE_RUNNABLE }))
+		die("KVM_SET_MP_STATE");
 }
 
 /* Complete a pending OUT so that the next KVM_SET_REGS is not undone. */
@@ -338,7 +346,7 @@ static void vcpu_complete_io(struct vcpu *v)
 	v->run->immediate_exit = 0;
 }
 
-/* Load regs, run to HLT (or OUT to GUEST_PORT), read regs back. */
+/* Load regs, run to the OUT to GUEST_PORT, read regs back. */
 static int vcpu_run(struct vcpu *v, struct kvm_regs *regs)
 {
 	struct kvm_run *run = v->run;
@@ -351,13 +359,16 @@ static int vcpu_run(struct vcpu *v, struct kvm_regs *regs)
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -1;
-	if (run->exit_reason != KVM_EXIT_HLT &&
-	    !(run->exit_reason == KVM_EXIT_IO && run->io.port == GUEST_PORT)) {
+	if (run->exit_reason != KVM_EXIT_IO || run->io.port != GUEST_PORT) {
 		printf("# unexpected exit reason %u\n", run->exit_reason);
 		return -1;
 	}
-	return ioctl(v->fd, KVM_GET_REGS, regs);
+	r = ioctl(v->fd, KVM_GET_REGS, regs);
+	vcpu_complete_io(v);
+	return r;
 }
+
+static bool no_irqchip;
 
 static void vm_create(void)
 {
@@ -366,6 +377,15 @@ static void vm_create(void)
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm_fd < 0)
 		die("KVM_CREATE_VM");
+	/*
+	 * An in-kernel LAPIC, as QEMU, Firecracker and Cloud Hypervisor
+	 * create.  Without one, KVM flips its kvm_has_noapic_vcpu static key
+	 * for every VM we create and destroy; on a 6.12 L2 under nested TCG
+	 * that text patching, racing kprobe arming, crashed the lab host with
+	 * no IMR code loaded (test/scenarios/cyclesrepro.host.sh).
+	 */
+	if (!no_irqchip && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0))
+		die("KVM_CREATE_IRQCHIP");
 	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	for (i = 0; i < NR_SLOTS; i++)
 		slot_create(i);
@@ -719,7 +739,6 @@ static enum result case_cpl3(const void *arg)
 	vcpu_set_cpl(&vcpu0, 3);
 	got = __imr_hc(&vcpu0, GUEST_RIP(imr_guest_user_hc), op,
 		       op == IMR_OP_PROBE ? IMR_ABI_VERSION : GPA_RANGES, 1, 0);
-	vcpu_complete_io(&vcpu0);
 	vcpu_set_cpl(&vcpu0, 0);
 	return verdict(expect_code("code", got, -IMR_EPERM) && slots_intact());
 }
@@ -963,7 +982,8 @@ static void on_alarm(int sig)
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--expect-enosys | --storm SECONDS "
-		"[--threads N]] [--timeout SECONDS]\n", argv0);
+		"[--threads N] | --idle SECONDS] [--timeout SECONDS] "
+		"[--no-irqchip]\n", argv0);
 	exit(2);
 }
 
@@ -975,8 +995,8 @@ static int finish(const char *note)
 }
 
 struct opts {
-	bool expect_enosys;
-	double storm;
+	bool expect_enosys, no_irqchip;
+	double storm, idle;
 	int threads, timeout;
 };
 
@@ -995,6 +1015,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->threads = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			o->timeout = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--idle") && i + 1 < argc)
+			o->idle = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--no-irqchip"))
+			o->no_irqchip = true;
 		else
 			usage(argv[0]);
 	}
@@ -1026,7 +1050,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_args(argc, argv, &o);
 	signal(SIGALRM, on_alarm);
-	alarm(o.timeout + (unsigned int)o.storm);
+	alarm(o.timeout + (unsigned int)(o.storm + o.idle));
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
 		printf("1..0 # SKIP /dev/kvm: %s\n", strerror(errno));
@@ -1034,9 +1058,17 @@ int main(int argc, char **argv)
 		       "(no /dev/kvm)\n");
 		return 4;
 	}
+	no_irqchip = o.no_irqchip;
 	vm_create();
 	fill_all();
 	print_setup();
+	if (o.idle > 0) {
+		double end = now() + o.idle;
+
+		while (now() < end)
+			sleep(1);
+		return 0;
+	}
 	if (o.storm > 0) {
 		run_storm(o.storm, o.threads);
 		return finish("");

@@ -2,7 +2,7 @@
 # ("Oops: int3" in kvm_wait_lapic_expire, an L3 vCPU thread, while
 # imr_host was being removed).  Ingredients: an L3 guest running (in-kernel
 # LAPIC: its vCPUs run kvm_wait_lapic_expire), `hc_test --storm` VMs
-# created and destroyed in a loop (no in-kernel LAPIC: each flips the
+# created and destroyed in a loop (--no-irqchip: no in-kernel LAPIC, so each flips the
 # kvm_has_noapic_vcpu static key, which patches that function), and
 # ftrace-based kprobes on kvm_emulate_hypercall/kvm_arch_destroy_vm armed
 # and disarmed RCYCLES times.  IMR_L2_CMDLINE="imr.mode=imr" does that with
@@ -16,7 +16,7 @@ t=/sys/kernel/tracing
 start_guest rg cyclesrepro 512 2
 wait_mark rg churning 300 || result FAIL rg-churning-mark
 rm -f /tmp/stop
-( while [ ! -f /tmp/stop ]; do hc_test --storm 1 >/dev/null 2>&1; done ) &
+( while [ ! -f /tmp/stop ]; do hc_test --no-irqchip --storm 1 >/dev/null 2>&1; done ) &
 spid=$!
 i=0
 while [ $i -lt $RCYCLES ]; do
