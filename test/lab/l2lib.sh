@@ -4,6 +4,15 @@
 
 hsys() { cat "/sys/kernel/imr/host/$1"; }
 
+# load_kmods SET: insmod the modules test/lab/ship-kmod.sh shipped as SET,
+# in its order, skipping those already loaded (irqbypass: KVM's).
+load_kmods() {
+	for m in $(cat "/lib/imr/kmod/$1/order"); do
+		grep -q "^$(echo "$m" | tr - _) " /proc/modules && continue
+		insmod "/lib/imr/kmod/$1/$m.ko" || result FAIL "l2-insmod-$m"
+	done
+}
+
 # start_guest NAME GSCENARIO [MEM_MB] [CPUS] [extra qemu args...]
 # Boots an L3 guest under nested KVM in the background; its serial console
 # goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, and the markers it
@@ -24,7 +33,9 @@ start_guest() {
 		-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
 		-serial "file:/tmp/$name.log" -no-reboot \
 		-chardev "file,id=imrmark,path=/tmp/$name.mark" \
-		-device isa-debugcon,iobase=0xe9,chardev=imrmark "$@" &
+		-device isa-debugcon,iobase=0xe9,chardev=imrmark \
+		-trace runstate_set -trace qemu_system_shutdown_request \
+		-D "/tmp/$name.qemu" "$@" &
 	echo $! >"/tmp/$name.pid"
 }
 
@@ -47,10 +58,15 @@ wait_guest() {
 		sleep 0.1
 	done
 	wait "$pid" 2>/dev/null
+	qrc=$?
 	sed "s/^/[$name] /" "/tmp/$name.log"
 	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$name.log"; then
 		result PASS "guest-$name-ran"
 	else
+		# How QEMU ended: a guest power-off traces a shutdown request
+		# (reason 6); a guest reset (triple fault) under -no-reboot
+		# only the run state.
+		echo "[$name-qemu] exit status $qrc; $(tail -n 4 "/tmp/$name.qemu" 2>/dev/null | tr '\n' ' ')"
 		result FAIL "guest-$name-ran" "no clean end marker"
 	fi
 }

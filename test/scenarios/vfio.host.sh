@@ -9,10 +9,8 @@
 # guest without a device, after it, must still be reclaimed.
 # lab: l2-qemu=-machine q35 -device intel-iommu -device edu
 # lab: l2-cmdline=intel_iommu=on iommu=pt
-# lab: ship=test/lab/ship-vfio.sh
-for m in $(cat /lib/imr/kmod/vfio/order); do
-	insmod "/lib/imr/kmod/vfio/$m.ko" || result FAIL "l2-insmod-$m"
-done
+# lab: ship=test/lab/ship-kmod.sh vfio vfio-pci vfio_iommu_type1
+load_kmods vfio
 dev=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && dev=${d##*/}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test/lab/ship-kmod.sh SET MODULE... L2_ROOT L3_ROOT: a lab "ship" step
+# (test/lab.sh).  Copies MODULE... of the host kernel and every module they
+# depend on (modinfo) into L2's /lib/imr/kmod/SET/, with a file "order"
+# that lists them dependencies first; a host scenario loads them with
+# load_kmods SET (l2lib.sh).  What a kernel has built in is skipped (6.12
+# builds zsmalloc and vfio_virqfd in, 6.1 does not).
+set -eu
+[ $# -ge 4 ] || { echo "usage: $0 SET MODULE... L2_ROOT L3_ROOT" >&2; exit 2; }
+. "$(dirname "$0")/common.sh"
+k=${IMR_HOST_KVER:?IMR_HOST_KVER unset (run through test/lab.sh)}
+set_name=$1
+shift
+eval "l2=\${$(($# - 1))}"
+d=$l2/lib/imr/kmod/$set_name
+mkdir -p "$d"
+: >"$d/order"
+
+# add NAME: its dependencies, then itself, each once.
+add() {
+	local p dep n
+	p=$(module_path "$k" "$1")
+	if [ -z "$p" ]; then
+		p=$(module_path "$k" "$(echo "$1" | tr _ -)")
+		[ -n "$p" ] || die "module $1 not found in linux-image-$k"
+	fi
+	for dep in $(modinfo -F depends "$p" | tr , ' '); do
+		add "$dep"
+	done
+	n=$(basename "$p" | sed 's/\.ko.*//')
+	grep -qx "$n" "$d/order" && return 0
+	copy_module "$k" "$n" "$d"
+	echo "$n" >>"$d/order"
+}
+while [ $# -gt 2 ]; do
+	add "$1"
+	shift
+done
