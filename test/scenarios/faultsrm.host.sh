@@ -1,8 +1,7 @@
 # faultsrm: imr_host removed while a guest is mid-report: the guest stops
 # reporting with one log line and stays healthy.  Also the first half of
-# faults.host.sh, which then puts L2 under memory pressure (that one is in
-# check-long: once in three runs a guest booting at the memory floor died
-# before its kernel started).
+# faults.host.sh, which then puts the host under memory pressure with swap
+# (check-long; see README, Known gaps).
 # progress NAME: every 30 s, the guest's last console line (stalls show).
 progress() {
 	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
