@@ -41,6 +41,14 @@ start_guest() {
 
 guest_pid() { cat "/tmp/$1.pid"; }
 
+# progress NAME: every 30 s, the guest's last console line (stalls show).
+progress() {
+	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
+		sleep 30
+		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+	done
+}
+
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
 # console into ours (prefixed), PASS/FAIL on its end marker.
 wait_guest() {

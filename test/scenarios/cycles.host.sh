@@ -4,13 +4,6 @@
 # creates and destroys VMs that report, in a loop.  Pass: no oops or
 # warning, every cycle clean, no word lost, no VM directory left, and L2
 # MemAvailable/Slab back within bounds.  cycleslong: CYCLES=50.
-# progress NAME: every 30 s, the guest's last console line (stalls show).
-progress() {
-	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
-		sleep 30
-		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
-	done
-}
 CYCLES=${CYCLES:-10}
 P2SECS=${P2SECS:-25}
 meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }

@@ -2,13 +2,6 @@
 # over a pipe monitor, then a second QEMU with -incoming) while imr_host
 # drops its memory.  Pass: the guest's long-lived pattern and churn are
 # intact on the destination, which ends cleanly.
-# progress NAME: every 30 s, the guest's last console line (stalls show).
-progress() {
-	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
-		sleep 30
-		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
-	done
-}
 check host-insmod insmod /lib/imr/imr_host.ko
 mkfifo /tmp/msrc.in /tmp/msrc.out
 cat /tmp/msrc.out >/tmp/msrc.log &

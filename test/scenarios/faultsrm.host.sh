@@ -2,13 +2,6 @@
 # reporting with one log line and stays healthy.  Also the first half of
 # faults.host.sh, which then puts the host under memory pressure with swap
 # (check-long; see README, Known gaps).
-# progress NAME: every 30 s, the guest's last console line (stalls show).
-progress() {
-	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
-		sleep 30
-		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
-	done
-}
 hostvm() { ls -d /sys/kernel/imr/host/vms/"$(guest_pid "$1")"-* 2>/dev/null | head -n 1; }
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"

@@ -16,11 +16,15 @@ slab0=$(meminfo Slab)
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fuzzcalls=$FUZZ_CALLS imr.fuzzseed=$FUZZ_SEED"
 start_guest fz fuzz 512 2
+progress fz &
 IMR_GUEST_CMDLINE="imr.churnsecs=$VICTIM_SECS"
 start_guest victim fuzzvictim 512 1
+progress victim &
 IMR_GUEST_CMDLINE=
 # The fuzzer's VM directory goes away with the VM: read it while it waits.
-if wait_mark fz fuzz-done 900; then
+# 20,000 calls take about 60 s in the lab; give up well inside the lab's
+# own timeout so that a stalled guest's console is shown.
+if wait_mark fz fuzz-done "${FUZZ_WAIT:-400}"; then
 	d=$(ls -d /sys/kernel/imr/host/vms/"$(guest_pid fz)"-* | head -n 1)
 	for f in reports errors ranges rejected_ranges reclaimed_bytes; do
 		eval "vm_$f=$(cat "$d/$f")"
