@@ -145,11 +145,31 @@ timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
 	-serial stdio -no-reboot </dev/null >"$log" 2>&1 &
 qpid=$!
 # A soft lockup never ends by itself (panic_on_warn does not cover it):
-# stop the run at once instead of waiting for the timeout.
+# stop the run at once instead of waiting for the timeout.  Nor does an L2
+# that went silent: nested TCG sometimes stops delivering L2's timer, and
+# every sleeping task, the scenario's included, sleeps for ever (no
+# watchdog fires).  Scenarios print at least once a minute while they wait
+# for guests (heartbeat in l2lib.sh), so IMR_LAB_SILENCE seconds without a
+# byte of console output end the run.
+silence=${IMR_LAB_SILENCE:-300}
+size=-1
+quiet=0
+silent=
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 2
 	if grep -q 'soft lockup' "$log" 2>/dev/null; then
 		sleep 5
+		kill "$qpid" 2>/dev/null
+	fi
+	now=$(wc -c <"$log" 2>/dev/null || echo 0)
+	if [ "$now" = "$size" ]; then
+		quiet=$((quiet + 2))
+	else
+		quiet=0
+		size=$now
+	fi
+	if [ $quiet -ge "$silence" ]; then
+		silent=1
 		kill "$qpid" 2>/dev/null
 	fi
 done
@@ -158,6 +178,7 @@ secs=$(($(date +%s) - start))
 
 # Verdict.
 fail=
+[ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
 [ $rc -eq 124 ] && fail="timeout after ${timeout_s}s"
 grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
 bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)

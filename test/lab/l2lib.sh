@@ -49,6 +49,14 @@ progress() {
 	done
 }
 
+# heartbeat NAME TICKS: every 60 s of a wait (600 ticks of 0.1 s), the
+# guest's last console line, so that L2's console never falls silent while
+# it is alive (test/lab.sh ends a run after a long silence).
+heartbeat() {
+	[ $(($2 % 600)) -eq 0 ] || return 0
+	echo "[$1-wait $(($2 / 10))s] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+}
+
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
 # console into ours (prefixed), PASS/FAIL on its end marker.
 wait_guest() {
@@ -63,6 +71,7 @@ wait_guest() {
 			result FAIL "guest-$name-timeout" "${t}s"
 			break
 		fi
+		heartbeat "$name" $i
 		sleep 0.1
 	done
 	wait "$pid" 2>/dev/null
@@ -85,6 +94,7 @@ wait_mark() {
 	while ! grep -q "IMR-MARK $2" "/tmp/$1.log" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt $((${3:-120} * 10)) ] && return 1
+		heartbeat "$1" $i
 		sleep 0.1
 	done
 }
