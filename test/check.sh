@@ -34,22 +34,30 @@ step() {
 }
 
 # The nested TCG lab itself sometimes wedges or crashes L2 with no IMR
-# code involved (soft lockups in KVM's IPIs before any module is loaded:
-# LAB.md).  A lab scenario that fails is run once more; it counts as passed
-# only if the second run passes, and is reported as FLAKY with the first
-# run's log kept beside the second's.
+# code involved (soft lockups in KVM's IPIs before any module is loaded, a
+# stale int3 still executed after text patching, L2's timer lost: README,
+# Known gaps).  A lab scenario that fails is run again, up to
+# IMR_LAB_TRIES runs in all (default 3); it counts as passed only if a
+# later run passes, is reported as FLAKY with the number of runs, and every
+# failed run's log is kept beside the last one (.log.try1, .log.try2).
 flaky=0
+lab_tries=${IMR_LAB_TRIES:-3}
 lab_once_more() {
-	if test/lab.sh -H "$1" -G "$2" "$3"; then
-		return 0
-	fi
-	log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
-	cp "$log" "$log.first"
-	echo "=== RETRY lab-$3-$1-$2 (first run failed; its log: $log.first)"
-	test/lab.sh -H "$1" -G "$2" "$3" || return 1
+	n=1
+	while ! test/lab.sh -H "$1" -G "$2" "$3"; do
+		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
+		cp "$log" "$log.try$n"
+		if [ $n -ge "$lab_tries" ]; then
+			echo "=== FAILED lab-$3-$1-$2 in all $n runs (logs: $log.try*)"
+			return 1
+		fi
+		n=$((n + 1))
+		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries (failed run's log: $log.try$((n - 1)))"
+	done
+	[ $n -eq 1 ] && return 0
 	flaky=$((flaky + 1))
-	flaky_names="${flaky_names:-} lab-$3-$1-$2"
-	echo "=== FLAKY lab-$3-$1-$2: failed once, passed on the second run"
+	flaky_names="${flaky_names:-} lab-$3-$1-$2(run$n)"
+	echo "=== FLAKY lab-$3-$1-$2: passed on run $n of $lab_tries"
 }
 
 step build-both test/build-both.sh
