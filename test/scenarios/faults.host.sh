@@ -37,11 +37,8 @@ echo "$(guest_pid p1)" >$cg/vms/cgroup.procs
 start_guest p2 faults 768 1
 echo "$(guest_pid p2)" >$cg/vms/cgroup.procs
 IMR_GUEST_CMDLINE=
-# The squeeze starts once both guests have booted and report: a guest
-# squeezed while still in its real-mode boot code was reset (triple fault,
-# before imr_guest was loaded in it) twice in eight lab runs, once at the
-# ballast's memory floor, once squeezed by memory.high; booting under
-# pressure is not what this tests.
+# The squeeze starts once both guests have booted and report: it is the
+# reporting under swap that this tests, not booting under it.
 wait_mark p1 reporting 300 || result FAIL p1-reporting-mark
 wait_mark p2 reporting 300 || result FAIL p2-reporting-mark
 echo $((PRESS_HIGH_MIB << 20)) >$cg/vms/memory.high
