@@ -54,7 +54,7 @@ loops_stop
 mark phase2-done
 gone=$(dmesg | grep -c 'host stopped taking reports')
 echo "IMR-REPORT cycles guest_phase2 reports=$(($(cat $g/reports) - r0)) report_errors=$(cat $g/report_errors) host_gone_lines=$gone reenabled=$reenable"
-words=$(awk -F'[= ]' '/^churn:/ { w += $3 } END { printf "%d", w }' /tmp/churn.out)
+words=$(awk -F'[= ]' '/^churn:/ { w += $3 } END { printf "%.0f", w }' /tmp/churn.out)
 runs=$(grep -c '^churn:' /tmp/churn.out)
 echo "IMR-REPORT cycles churn_runs=$runs words_verified=$words lost_runs=$(wc -l </tmp/churn.fail)"
 grep LOST /tmp/churn.out | head -n 5
