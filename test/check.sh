@@ -40,9 +40,8 @@ step() {
 # IMR_LAB_TRIES runs in all (default 3); it counts as passed only if a
 # later run passes, is reported as FLAKY with the number of runs, and every
 # failed run's log is kept beside the last one (.log.try1, .log.try2).
-flaky=0
 lab_tries=${IMR_LAB_TRIES:-3}
-lab_once_more() {
+lab_run() {
 	n=1
 	while ! test/lab.sh -H "$1" -G "$2" "$3"; do
 		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
@@ -55,7 +54,6 @@ lab_once_more() {
 		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries (failed run's log: $log.try$((n - 1)))"
 	done
 	[ $n -eq 1 ] && return 0
-	flaky=$((flaky + 1))
 	flaky_names="${flaky_names:-} lab-$3-$1-$2(run$n)"
 	echo "=== FLAKY lab-$3-$1-$2: passed on run $n of $lab_tries"
 }
@@ -82,7 +80,7 @@ for pair in $pairs; do
 			echo "=== SKIP lab-$sc-$h-$g (listed for $only hosts only)"
 			continue
 		fi
-		step "lab-$sc-$h-$g" lab_once_more "$h" "$g" "$sc"
+		step "lab-$sc-$h-$g" lab_run "$h" "$g" "$sc"
 	done
 done
 

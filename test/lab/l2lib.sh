@@ -61,11 +61,18 @@ boot_wait() {
 
 guest_pid() { cat "/tmp/$1.pid"; }
 
+# hostvm NAME: guest NAME's directory under /sys/kernel/imr/host/vms
+# (empty once the VM is gone).
+hostvm() { ls -d /sys/kernel/imr/host/vms/"$(guest_pid "$1")"-* 2>/dev/null | head -n 1; }
+
+# last_line NAME: the guest's last console line, shortened.
+last_line() { tail -n 1 "/tmp/$1.log" | cut -c1-160; }
+
 # progress NAME: every 30 s, the guest's last console line (stalls show).
 progress() {
 	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
 		sleep 30
-		echo "[$1-progress] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+		echo "[$1-progress] $(last_line "$1")"
 	done
 }
 
@@ -74,7 +81,7 @@ progress() {
 # it is alive (test/lab.sh ends a run after a long silence).
 heartbeat() {
 	[ $(($2 % 600)) -eq 0 ] || return 0
-	echo "[$1-wait $(($2 / 10))s] $(tail -n 1 "/tmp/$1.log" | cut -c1-160)"
+	echo "[$1-wait $(($2 / 10))s] $(last_line "$1")"
 }
 
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its

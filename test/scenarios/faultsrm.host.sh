@@ -2,7 +2,6 @@
 # reporting with one log line and stays healthy.  Also the first half of
 # faults.host.sh, which then puts the host under memory pressure with swap
 # (check-long; see README, Known gaps).
-hostvm() { ls -d /sys/kernel/imr/host/vms/"$(guest_pid "$1")"-* 2>/dev/null | head -n 1; }
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"
 start_guest fr faults 512 2

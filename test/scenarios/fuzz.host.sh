@@ -25,7 +25,7 @@ IMR_GUEST_CMDLINE=
 # 20,000 calls take about 60 s in the lab; give up well inside the lab's
 # own timeout so that a stalled guest's console is shown.
 if wait_mark fz fuzz-done "${FUZZ_WAIT:-400}"; then
-	d=$(ls -d /sys/kernel/imr/host/vms/"$(guest_pid fz)"-* | head -n 1)
+	d=$(hostvm fz)
 	for f in reports errors ranges rejected_ranges reclaimed_bytes; do
 		eval "vm_$f=$(cat "$d/$f")"
 	done

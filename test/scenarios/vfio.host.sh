@@ -25,7 +25,7 @@ echo "IMR-REPORT vfio device=$dev iommu_group=$grp dev_vfio=$(ls /dev/vfio | xar
 check host-insmod insmod /lib/imr/imr_host.ko
 start_guest dv vfio 512 1 -device "vfio-pci,host=$dev"
 if wait_mark dv refused 300; then
-	v=$(ls -d /sys/kernel/imr/host/vms/"$(guest_pid dv)"-* | head -n 1)
+	v=$(hostvm dv)
 	echo "IMR-REPORT vfio vm=${v##*/} errors=$(cat "$v/errors") reclaimed_bytes=$(cat "$v/reclaimed_bytes") reports=$(cat "$v/reports")"
 	check vfio-vm-refused test "$(cat "$v/errors")" -ge 1
 	check vfio-vm-nothing-dropped test "$(cat "$v/reclaimed_bytes")" -eq 0
