@@ -81,7 +81,47 @@ progress() {
 # it is alive (test/lab.sh ends a run after a long silence).
 heartbeat() {
 	[ $(($2 % 600)) -eq 0 ] || return 0
-	echo "[$1-wait $(($2 / 10))s] $(last_line "$1")"
+	l=$(last_line "$1")
+	echo "[$1-wait $(($2 / 10))s] $l"
+	[ "$l" = "$(cat "/tmp/$1.hb" 2>/dev/null)" ] && stall_dump "$1"
+	echo "$l" >"/tmp/$1.hb"
+}
+
+# stall_dump NAME: a guest printed nothing for a minute; show what its
+# QEMU threads do in L2 (state, CPU ticks, kernel stack) and KVM's exit
+# counters for it, twice 2 s apart, so that a stall can be told from a
+# spin.
+stall_dump() {
+	p=$(guest_pid "$1")
+	kill -0 "$p" 2>/dev/null || return 0
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	for n in 1 2; do
+		for t in /proc/"$p"/task/*; do
+			# comm may hold spaces ("CPU 0/KVM"): fields after ") ".
+			st=$(sed 's/.*) //' "$t/stat" | awk '{ print $1, "utime=" $12, "stime=" $13, "cpu=" $37 }')
+			echo "[$1-stall] tid ${t##*/} $(cat "$t/comm") $st"
+			case $(cat "$t/comm") in
+			CPU*) sed "s/^/[$1-stall]   /" "$t/stack" ;;
+			esac
+		done
+		for f in exits halt_exits halt_wakeup pf_taken pf_fixed pf_guest \
+			irq_injections nmi_injections req_event irq_exits \
+			signal_exits; do
+			v=$(cat /sys/kernel/debug/kvm/"$p"-*/"$f" 2>/dev/null | head -n 1)
+			printf '%s=%s ' "$f" "$v"
+		done | sed "s/^/[$1-stall] kvm: /"
+		echo
+		echo "[$1-stall] L2 $(grep -E '^ *LOC:' /proc/interrupts | tr -s ' ') load $(cat /proc/loadavg)"
+		sleep 2
+	done
+}
+
+# qemu_end NAME [TEXT]: how guest NAME's QEMU ended.  A guest power-off
+# traces a shutdown request (reason 6); a guest reset (triple fault) under
+# -no-reboot only the run state.
+qemu_end() {
+	echo "[$1-qemu] ${2:+$2; }$(tail -n 4 "/tmp/$1.qemu" 2>/dev/null | tr '\n' ' ')"
 }
 
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
@@ -107,20 +147,25 @@ wait_guest() {
 	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$name.log"; then
 		result PASS "guest-$name-ran"
 	else
-		# How QEMU ended: a guest power-off traces a shutdown request
-		# (reason 6); a guest reset (triple fault) under -no-reboot
-		# only the run state.
-		echo "[$name-qemu] exit status $qrc; $(tail -n 4 "/tmp/$name.qemu" 2>/dev/null | tr '\n' ' ')"
+		qemu_end "$name" "exit status $qrc"
 		result FAIL "guest-$name-ran" "no clean end marker"
 	fi
 }
 
-# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME prints IMR-MARK TEXT.
+# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME prints IMR-MARK
+# TEXT; fails at once if the guest is gone (the end of its console and
+# how QEMU ended are printed then).
 wait_mark() {
 	i=0
 	while ! grep -q "IMR-MARK $2" "/tmp/$1.log" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt $((${3:-120} * 10)) ] && return 1
+		if ! kill -0 "$(guest_pid "$1")" 2>/dev/null; then
+			echo "[$1-gone] before IMR-MARK $2; its console ended:"
+			tail -n 5 "/tmp/$1.log" | sed "s/^/[$1-gone] /"
+			qemu_end "$1"
+			return 1
+		fi
 		heartbeat "$1" $i
 		sleep 0.1
 	done

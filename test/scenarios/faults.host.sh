@@ -8,6 +8,8 @@
 # with no host errors, swap really used, no OOM kill.  A guest on a host
 # without IMR at all: see lifecycle (refused.guest.sh).
 # lab: ship=test/lab/ship-kmod.sh zram zram
+# imr.presssecs=N on L2's command line (IMR_L2_CMDLINE): a longer squeeze.
+PRESS_SECS=$(sed -n 's/.*imr\.presssecs=\([0-9]*\).*/\1/p' /proc/cmdline)
 PRESS_SECS=${PRESS_SECS:-40}
 PRESS_HIGH_MIB=${PRESS_HIGH_MIB:-320}
 # imr.pressnohost=1 on L2's command line (IMR_L2_CMDLINE): only the
