@@ -8,6 +8,9 @@ arg() { sed -n "s/.*imr\.$1=\([0-9a-z]*\).*/\1/p" /proc/cmdline; }
 mode=$(arg fmode)
 secs=$(arg fsecs)
 g=/sys/kernel/imr/guest
+# imr.ffpr=1 (the host's imr.pressfpr comparison): free page reporting
+# through virtio-balloon instead of IMR; imr_guest then finds no host.
+[ "$(arg ffpr)" = 1 ] && check fpr-balloon load_balloon
 check guest-insmod insmod /lib/imr/imr_guest.ko
 echo 0 >$g/delay_ms
 rm -f /tmp/stop

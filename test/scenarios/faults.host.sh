@@ -16,6 +16,15 @@ PRESS_HIGH_MIB=${PRESS_HIGH_MIB:-320}
 # pressure half, and with no IMR module ever loaded in L2, to tell a lab
 # crash from an IMR one (the guests' insmod then fails, by design).
 nohost=$(sed -n 's/.*imr\.pressnohost=\([01]\).*/\1/p' /proc/cmdline)
+# imr.pressfpr=1: the same, but the guests return free memory with
+# virtio-balloon free page reporting (QEMU drops it with MADV_DONTNEED):
+# the kernel's own drop path under the same squeeze, for comparison.
+fpr=$(sed -n 's/.*imr\.pressfpr=\([01]\).*/\1/p' /proc/cmdline)
+gdev=
+if [ "$fpr" = 1 ]; then
+	nohost=1
+	gdev="-device virtio-balloon-pci,free-page-reporting=on"
+fi
 [ "$nohost" = 1 ] || . /scenarios/faultsrm.host.sh
 meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -30,13 +39,15 @@ echo +memory >$cg/cgroup.subtree_control
 mkdir $cg/vms
 out0=$(vmstat pswpout)
 in0=$(vmstat pswpin)
-IMR_GUEST_CMDLINE="imr.fmode=press imr.fsecs=$PRESS_SECS"
+IMR_GUEST_CMDLINE="imr.fmode=press imr.fsecs=$PRESS_SECS imr.ffpr=${fpr:-0}"
 # Moved at once: a cgroup is charged for what a process touches after it
 # joins, and a guest touches almost all its memory after the first
 # milliseconds.
-start_guest p1 faults 768 1
+# shellcheck disable=SC2086
+start_guest p1 faults 768 1 $gdev
 echo "$(guest_pid p1)" >$cg/vms/cgroup.procs
-start_guest p2 faults 768 1
+# shellcheck disable=SC2086
+start_guest p2 faults 768 1 $gdev
 echo "$(guest_pid p2)" >$cg/vms/cgroup.procs
 IMR_GUEST_CMDLINE=
 # The squeeze starts once both guests have booted and report: it is the
