@@ -61,6 +61,10 @@ boot_wait() {
 
 guest_pid() { cat "/tmp/$1.pid"; }
 
+# l2arg NAME: the value of imr.NAME=VALUE on L2's command line (test/lab.sh
+# passes IMR_L2_CMDLINE there), empty if absent.
+l2arg() { sed -n "s/.*imr\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
 # hostvm NAME: guest NAME's directory under /sys/kernel/imr/host/vms
 # (empty once the VM is gone).
 hostvm() { ls -d /sys/kernel/imr/host/vms/"$(guest_pid "$1")"-* 2>/dev/null | head -n 1; }
@@ -81,10 +85,9 @@ progress() {
 # it is alive (test/lab.sh ends a run after a long silence).
 heartbeat() {
 	[ $(($2 % 600)) -eq 0 ] || return 0
-	l=$(last_line "$1")
-	echo "[$1-wait $(($2 / 10))s] $l"
-	[ "$l" = "$(cat "/tmp/$1.hb" 2>/dev/null)" ] && stall_dump "$1"
-	echo "$l" >"/tmp/$1.hb"
+	echo "[$1-wait $(($2 / 10))s] $(last_line "$1")"
+	quiet=$(($(date +%s) - $(stat -c %Y "/tmp/$1.log")))
+	[ "$quiet" -lt 60 ] || stall_dump "$1"
 }
 
 # stall_dump NAME: a guest printed nothing for a minute; show what its
@@ -96,7 +99,7 @@ stall_dump() {
 	kill -0 "$p" 2>/dev/null || return 0
 	grep -q ' /sys/kernel/debug ' /proc/mounts ||
 		mount -t debugfs none /sys/kernel/debug
-	for n in 1 2; do
+	for _ in 1 2; do
 		for t in /proc/"$p"/task/*; do
 			# comm may hold spaces ("CPU 0/KVM"): fields after ") ".
 			st=$(sed 's/.*) //' "$t/stat" | awk '{ print $1, "utime=" $12, "stime=" $13, "cpu=" $37 }')

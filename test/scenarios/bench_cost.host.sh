@@ -3,8 +3,8 @@
 # in reverse order, so drift in the lab shows up as spread, not as a mode.
 . /scenarios/bench_lib.host.sh
 bench_host_setup
-reps=$(bench_arg reps)
-rounds=$(bench_arg rounds)
+reps=$(l2arg reps)
+rounds=$(l2arg rounds)
 modes=$(bench_modes none fpr imr imr4k)
 rev=
 for m in $modes; do rev="$m $rev"; done

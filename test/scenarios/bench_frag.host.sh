@@ -3,7 +3,7 @@
 # window, and what stayed behind.
 . /scenarios/bench_lib.host.sh
 bench_host_setup
-win=$(bench_arg fragwin)
+win=$(l2arg fragwin)
 win=${win:-8}
 for mode in $(bench_modes none fpr imr imr4k); do
 	n=f_$mode

@@ -3,12 +3,8 @@
 # imr.modes=a,b,c (from bench.sh via IMR_L2_CMDLINE) to pick and order them.
 
 bench_modes() {
-	m=$(sed -n 's/.*imr\.modes=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	m=$(l2arg modes | tr , ' ')
 	echo "${m:-$*}"
-}
-
-bench_arg() {
-	sed -n "s/.*imr\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline
 }
 
 # bench_host_setup: imr_host loaded for the whole run (it only acts on

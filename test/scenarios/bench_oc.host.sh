@@ -4,7 +4,7 @@
 # many OOM kills?
 . /scenarios/bench_lib.host.sh
 bench_host_setup
-ng=$(bench_arg ocguests)
+ng=$(l2arg ocguests)
 ng=${ng:-3}
 for mode in $(bench_modes imr fpr none); do
 	echo "bench: [overcommit] mode $mode: $ng guests of 1536 MiB in turn"

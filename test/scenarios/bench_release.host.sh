@@ -8,7 +8,7 @@ madvfloor 512 3
 for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	n=r_$mode
 	win=4
-	case $mode in fpr) win=8 ;; ksm) win=$(bench_arg ksmwin); win=${win:-20} ;; esac
+	case $mode in fpr) win=8 ;; ksm) win=$(l2arg ksmwin); win=${win:-20} ;; esac
 	if [ "$mode" = swap ]; then
 		bench_swap_setup || { echo "IMR-REPORT release mode=swap skipped=no-zram-or-cgroup"; continue; }
 		bench_into_cgroup /sys/fs/cgroup/vm

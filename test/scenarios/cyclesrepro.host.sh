@@ -9,7 +9,7 @@
 # insmod/rmmod imr_host; imr.mode=tracefs (default) with tracefs kprobe
 # events and no IMR code at all, to tell an IMR bug from a kernel/TCG one;
 # imr.mode=none (cyclesrepronone) arms no kprobe: VM churn alone.
-mode=$(sed -n 's/.*imr\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
+mode=$(l2arg mode)
 mode=${mode:-${REPRO_MODE:-tracefs}}
 RCYCLES=${RCYCLES:-40}
 t=/sys/kernel/tracing

@@ -9,17 +9,17 @@
 # without IMR at all: see lifecycle (refused.guest.sh).
 # lab: ship=test/lab/ship-kmod.sh zram zram
 # imr.presssecs=N on L2's command line (IMR_L2_CMDLINE): a longer squeeze.
-PRESS_SECS=$(sed -n 's/.*imr\.presssecs=\([0-9]*\).*/\1/p' /proc/cmdline)
+PRESS_SECS=$(l2arg presssecs)
 PRESS_SECS=${PRESS_SECS:-40}
 PRESS_HIGH_MIB=${PRESS_HIGH_MIB:-320}
 # imr.pressnohost=1 on L2's command line (IMR_L2_CMDLINE): only the
 # pressure half, and with no IMR module ever loaded in L2, to tell a lab
 # crash from an IMR one (the guests' insmod then fails, by design).
-nohost=$(sed -n 's/.*imr\.pressnohost=\([01]\).*/\1/p' /proc/cmdline)
+nohost=$(l2arg pressnohost)
 # imr.pressfpr=1: the same, but the guests return free memory with
 # virtio-balloon free page reporting (QEMU drops it with MADV_DONTNEED):
 # the kernel's own drop path under the same squeeze, for comparison.
-fpr=$(sed -n 's/.*imr\.pressfpr=\([01]\).*/\1/p' /proc/cmdline)
+fpr=$(l2arg pressfpr)
 gdev=
 if [ "$fpr" = 1 ]; then
 	nohost=1

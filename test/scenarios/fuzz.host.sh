@@ -6,7 +6,7 @@
 # per-VM counters equal the fuzzer's own tally, and L2 memory is bounded.
 # fuzzlong.host.sh sets FUZZ_CALLS=100000.
 # IMR_L2_CMDLINE="imr.fuzzcalls=N" overrides the count (quick runs).
-[ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(sed -n 's/.*imr\.fuzzcalls=\([0-9]*\).*/\1/p' /proc/cmdline)
+[ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(l2arg fuzzcalls)
 FUZZ_CALLS=${FUZZ_CALLS:-20000}
 FUZZ_SEED=${FUZZ_SEED:-$(date +%s)}
 VICTIM_SECS=${VICTIM_SECS:-25}
