@@ -1,7 +1,7 @@
 # faultsrm: imr_host removed while a guest is mid-report: the guest stops
 # reporting with one log line and stays healthy.  Also the first half of
 # faults.host.sh, which then puts the host under memory pressure with swap
-# (make check on 6.12 hosts, check-long on 6.1; see check.list).
+# (check-long; see check.list).
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"
 start_guest fr faults 512 2
