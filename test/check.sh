@@ -45,6 +45,7 @@ lab_run() {
 	n=1
 	while ! test/lab.sh -H "$1" -G "$2" "$3"; do
 		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
+		boot_resets "$3" "$1" "$2" "$log"
 		cp "$log" "$log.try$n"
 		if [ $n -ge "$lab_tries" ]; then
 			echo "=== FAILED lab-$3-$1-$2 in all $n runs (logs: $log.try*)"
@@ -53,9 +54,18 @@ lab_run() {
 		n=$((n + 1))
 		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries (failed run's log: $log.try$((n - 1)))"
 	done
+	boot_resets "$3" "$1" "$2" "$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)"
 	[ $n -eq 1 ] && return 0
 	flaky_names="${flaky_names:-} lab-$3-$1-$2(run$n)"
 	echo "=== FLAKY lab-$3-$1-$2: passed on run $n of $lab_tries"
+}
+
+# boot_resets SCENARIO HOST GUEST LOG: count the L3 guests the lab started
+# again after a reset before their /init (test/lab/l2lib.sh, boot_retry).
+boot_resets() {
+	c=$(grep 'IMR-REPORT lab boot_reset' "$4" 2>/dev/null | grep -vc on_purpose=1)
+	[ "${c:-0}" -gt 0 ] || return 0
+	boot_reset_names="${boot_reset_names:-} lab-$1-$2-$3($c)"
 }
 
 step build-both test/build-both.sh
@@ -85,6 +95,6 @@ for pair in $pairs; do
 done
 
 echo
-echo "check: $(($(date +%s) - t0))s;${failed:+ failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}"
+echo "check: $(($(date +%s) - t0))s${failed:+; failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}${boot_reset_names:+; L3 guests reset before /init and booted again:$boot_reset_names}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

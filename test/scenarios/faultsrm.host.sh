@@ -1,7 +1,5 @@
 # faultsrm: imr_host removed while a guest is mid-report: the guest stops
-# reporting with one log line and stays healthy.  Also the first half of
-# faults.host.sh, which then puts the host under memory pressure with swap
-# (check-long; see check.list).
+# reporting with one log line and stays healthy.
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"
 start_guest fr faults 512 2
