@@ -103,7 +103,11 @@ boot_retry() {
 	# A reset under -no-reboot ends QEMU with 0; a crash, a kill, or a run
 	# script that could not join IMR_GUEST_CGROUP (125) does not, except
 	# the lab's own kill of a guest caught in an exception loop (heartbeat).
-	[ $br_rc -eq 0 ] || [ -f "/tmp/$1.looped" ] || return 1
+	if [ $br_rc -ne 0 ] && [ ! -f "/tmp/$1.looped" ]; then
+		# Its waiter cannot collect this status any more: say it here.
+		echo "[$1-qemu] exit status $br_rc before the guest's /init"
+		return 1
+	fi
 	rm -f "/tmp/$1.looped"
 	br_n=$((br_n + 1))
 	echo "$br_n" >"/tmp/$1.boots"
@@ -208,7 +212,8 @@ stall_trace() {
 	sleep 0.1
 	echo 0 >$st_t/events/kvm/kvm_exit/enable
 	echo 0 >$st_t/events/kvm/kvm_inj_exception/enable
-	sed -n 's/.*\(kvm_exit: reason [A-Za-z_0-9]*\|kvm_inj_exception: [#A-Za-z]*\).*/\1/p' $st_t/trace |
+	sed -n -e 's/.*kvm_exit: vcpu [0-9]* reason \([A-Za-z_0-9]*\).*/exit \1/p' \
+		-e 's/.*kvm_inj_exception: \([#A-Za-z]*\).*/inject \1/p' $st_t/trace |
 		sort | uniq -c | sort -rn | head -n 5 | sed "s/^/[$1-stall] trace: /"
 	grep -m 3 'kvm_exit\|kvm_inj' $st_t/trace | sed "s/^ */[$1-stall] trace: /"
 	: >$st_t/set_event_pid
