@@ -60,11 +60,7 @@ run_lab() {
 	log=.build/lab-logs/bench_$name-$kver-$kver.log
 	mkdir -p .build/lab-logs
 	rm -f "$log"
-	# BENCHMARKS.md's figures (the overcommit run above all) were taken
-	# with a 4 GiB L2; the lab's default is 3 GiB now (test/lab.sh: QEMU
-	# 7.2 corrupts L2 memory above 4 GiB while an L3 guest boots).
-	IMR_L2_MEM=${IMR_L2_MEM:-4096} IMR_L2_CMDLINE="$cmdl" \
-		test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
+	IMR_L2_CMDLINE="$cmdl" test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
 		>"$out-$name.lab.log" 2>&1 &
 	lpid=$!
 	tail --pid=$lpid -n +1 -F "$log" 2>/dev/null |

@@ -16,22 +16,14 @@ set -eu
 host_k=6.1
 guest_k=
 timeout_s=${IMR_LAB_TIMEOUT:-}
-# L2's RAM must all lie below 4 GiB.  QEMU 7.2's TCG truncates physical
-# addresses to 32 bits whenever the CPU is not in long mode, also for the
-# nested (NPT) translation and page-table accesses of an L3 guest running
-# in real or 32-bit mode (firmware, kernel setup): any L3 page or NPT
-# table that L2 placed above 4 GiB is then read and written at its
-# address minus 4 GiB, in L2's own memory (QEMU commit 9828198 brought the
-# truncation to those accesses; fixed upstream by "target/i386: Fix
-# physical address truncation", QEMU 8.2.1, not in Debian 12).  The
-# i440fx machine keeps RAM of less than 3.5 GiB all below 4 GiB; q35 less
-# than 2.75 GiB (a scenario sets its own with "# lab: l2-mem=MiB").
-l2_mem=${IMR_L2_MEM:-}
+l2_mem=${IMR_L2_MEM:-4096}
 # Two L2 vCPUs.  Nested TCG sometimes wedges L2 in KVM's cross-CPU IPIs
 # (soft lockups in smp_call_function_many_cond, no IMR code loaded); one
 # vCPU avoided that but hung silently in 1 of 4 runs instead.  A soft
 # lockup stops the run at once (below) and make check runs it again.
 l2_cpus=${IMR_L2_CPUS:-2}
+# L2's CPU model (IMR_L2_CPU, QEMU -cpu syntax).
+l2_cpu=${IMR_L2_CPU:-max}
 while getopts H:G:t:m: o; do
 	case $o in
 	H) host_k=$OPTARG ;;
@@ -50,15 +42,12 @@ scenario=$1
 # leading comment block.  l2-cmdline=ARGS is added to the L2 kernel command
 # line (after $IMR_L2_CMDLINE); l2-qemu=ARGS is added to L2's QEMU command
 # line (a machine type, devices); timeout=S is the run's time limit unless
-# -t or IMR_LAB_TIMEOUT gave one (default 600 s); l2-mem=MiB is L2's RAM
-# unless -m or IMR_L2_MEM gave it (default 3072, see above); ship=CMD runs as
+# -t or IMR_LAB_TIMEOUT gave one (default 600 s); ship=CMD runs as
 # `CMD L2_ROOT L3_ROOT` from the repository top before the images are
 # packed, to add files to them, with IMR_HOST_KVER and IMR_GUEST_KVER set.
 directive() { sed -n "1,/^[^#]/s/^# lab: $1=//p" "$IMR_TOP/test/scenarios/$scenario.host.sh"; }
 [ -n "$timeout_s" ] || timeout_s=$(directive timeout)
 timeout_s=${timeout_s:-600}
-[ -n "$l2_mem" ] || l2_mem=$(directive l2-mem)
-l2_mem=${l2_mem:-3072}
 resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
 host_k=$(resolve "$host_k")
 guest_k=$(resolve "$guest_k")
@@ -151,7 +140,7 @@ log=$logs/$scenario-$host_k-$guest_k.log
 say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
-	-display none -monitor none -accel tcg,thread=multi -cpu max -smp "$l2_cpus" \
+	-display none -monitor none -accel tcg,thread=multi -cpu "$l2_cpu" -smp "$l2_cpus" \
 	$(directive l2-qemu) -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
 	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
 	-serial stdio -no-reboot </dev/null >"$log" 2>&1 &

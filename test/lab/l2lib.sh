@@ -62,7 +62,8 @@ launch_guest() {
 }
 
 # boot_wait: wait (at most 120 s) until the guest started last has reached
-# its /init.  Two L3 guests started at the same instant in this nested TCG
+# its /init; after it, guest_pid is that guest's final QEMU (a guest reset
+# before /init runs again under a new pid, boot_retry).  Two L3 guests started at the same instant in this nested TCG
 # lab sometimes had one reset by a triple fault in its real-mode boot code
 # (after "Probing EDD", long before any IMR code ran in it): 3 times in
 # about 30 runs of fuzz and faults.  Real hosts boot VMs side by side all

@@ -10,6 +10,7 @@ for mode in $(bench_modes none fpr imr imr4k); do
 	echo "bench: [frag] mode $mode: booting a 1 GiB guest, window ${win}s"
 	r0=$(hval reclaimed_bytes)
 	bench_start $n bench_frag 1024 $mode $win
+	boot_wait
 	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.mark >/tmp/$n.trace &
 	wait_guest $n $((win + 240)) >/tmp/$n.wg
 	grep -E 'IMR-|fragment:|bench:|\] (BUG|WARNING|Kernel panic)' /tmp/$n.wg

@@ -18,6 +18,7 @@ for mode in $(bench_modes imr fpr none); do
 	while [ $k -le "$ng" ]; do
 		n=o_${mode}_$k
 		bench_start $n bench_oc 1536 $mode 0
+		boot_wait
 		p=$(guest_pid $n)
 		pids="$pids $p"
 		i=0

@@ -18,6 +18,7 @@ for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	case $mode in imr*) bench_htrace_on ;; esac
 	bench_start $n bench_release 1024 $mode $win
 	[ "$mode" = swap ] && bench_into_cgroup /sys/fs/cgroup
+	boot_wait
 	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.mark >/tmp/$n.trace &
 	case $mode in
 	ksm)

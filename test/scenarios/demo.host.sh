@@ -10,6 +10,7 @@ for mode in $(bench_modes none imr fpr); do
 	[ "$mode" = fpr ] && win=6
 	echo "DEMO-STEP booting a 1 GiB guest with mode=$mode"
 	bench_start $n demo 1024 $mode $win
+	boot_wait
 	p=$(guest_pid $n)
 	rsswatch -i 5 "$p" /tmp/$n.mark >/tmp/$n.trace &
 	s=0

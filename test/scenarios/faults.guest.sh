@@ -23,6 +23,7 @@ if [ "$mode" = press ]; then
 	# rather than thrashing what the guest runs on (README, Known gaps:
 	# "Nested TCG: exception loops").
 	hot=32
+	: >/tmp/mv.out
 	memverify "$(arg fcold)" $((secs + 5)) cold >/tmp/mv.out 2>&1 &
 	vpid=$!
 	i=0

@@ -9,6 +9,7 @@ rm -f /tmp/stop
 mpid=$!
 churn 1 60 48 >/tmp/churn.out 2>&1 &
 cpid=$!
+: >/tmp/mv.out
 memverify 64 60 >/tmp/mv.out 2>&1 &
 vpid=$!
 while ! grep -q 'IMR-MARK filled' /tmp/mv.out; do sleep 0.2; done

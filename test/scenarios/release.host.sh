@@ -2,6 +2,7 @@
 # loaded the guest's QEMU RSS in L2 must fall by at least 90% of it.
 check host-insmod insmod /lib/imr/imr_host.ko
 start_guest g1 release 1024 1
+boot_wait
 rsswatch -i 5 "$(guest_pid g1)" /tmp/g1.mark >/tmp/g1.trace &
 wait_guest g1 240
 rep=$(rsswatch -a release free done 524288 /tmp/g1.trace)

@@ -36,6 +36,7 @@ check tools-nomod-prom-up0 grep -q '^imr_up{side="host"} 0$' /tmp/none.prom
 
 check host-insmod insmod /lib/imr/imr_host.ko
 start_guest g1 tools 1024 1
+boot_wait
 qpid=$(guest_pid g1)
 if wait_mark g1 tools-go 300; then
 	# The guest has reported; its QEMU is still running (it sleeps).

@@ -8,7 +8,6 @@
 # stop, the host must count errors and reclaim nothing for that VM.  A
 # guest without a device, after it, must still be reclaimed.
 # lab: l2-qemu=-machine q35 -device intel-iommu -device edu
-# lab: l2-mem=2560
 # lab: l2-cmdline=intel_iommu=on iommu=pt
 # lab: ship=test/lab/ship-kmod.sh vfio vfio-pci vfio_iommu_type1
 load_kmods vfio
