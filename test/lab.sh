@@ -17,11 +17,12 @@ host_k=6.1
 guest_k=
 timeout_s=${IMR_LAB_TIMEOUT:-}
 l2_mem=${IMR_L2_MEM:-4096}
-# Two L2 vCPUs.  Nested TCG sometimes wedges L2 in KVM's cross-CPU IPIs
+# Two L2 vCPUs unless IMR_L2_CPUS or a scenario's l2-cpus directive says
+# otherwise.  Nested TCG sometimes wedges L2 in KVM's cross-CPU IPIs
 # (soft lockups in smp_call_function_many_cond, no IMR code loaded); one
 # vCPU avoided that but hung silently in 1 of 4 runs instead.  A soft
 # lockup stops the run at once (below) and make check runs it again.
-l2_cpus=${IMR_L2_CPUS:-2}
+l2_cpus=${IMR_L2_CPUS:-}
 # L2's CPU model (IMR_L2_CPU, QEMU -cpu syntax).
 l2_cpu=${IMR_L2_CPU:-max}
 while getopts H:G:t:m: o; do
@@ -42,12 +43,15 @@ scenario=$1
 # leading comment block.  l2-cmdline=ARGS is added to the L2 kernel command
 # line (after $IMR_L2_CMDLINE); l2-qemu=ARGS is added to L2's QEMU command
 # line (a machine type, devices); timeout=S is the run's time limit unless
-# -t or IMR_LAB_TIMEOUT gave one (default 600 s); ship=CMD runs as
+# -t or IMR_LAB_TIMEOUT gave one (default 600 s); l2-cpus=N is L2's vCPU
+# count unless IMR_L2_CPUS gave one (default 2); ship=CMD runs as
 # `CMD L2_ROOT L3_ROOT` from the repository top before the images are
 # packed, to add files to them, with IMR_HOST_KVER and IMR_GUEST_KVER set.
 directive() { sed -n "1,/^[^#]/s/^# lab: $1=//p" "$IMR_TOP/test/scenarios/$scenario.host.sh"; }
 [ -n "$timeout_s" ] || timeout_s=$(directive timeout)
 timeout_s=${timeout_s:-600}
+[ -n "$l2_cpus" ] || l2_cpus=$(directive l2-cpus)
+l2_cpus=${l2_cpus:-2}
 resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
 host_k=$(resolve "$host_k")
 guest_k=$(resolve "$guest_k")

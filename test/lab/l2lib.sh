@@ -153,11 +153,11 @@ progress() {
 heartbeat() {
 	[ $(($2 % 600)) -eq 0 ] || return 0
 	echo "[$1-wait $(($2 / 10))s] $(last_line "$1")"
-	quiet=$(($(date +%s) - $(stat -c %Y "/tmp/$1.log")))
-	[ "$quiet" -lt 60 ] && return 0
+	hb_quiet=$(($(date +%s) - $(stat -c %Y "/tmp/$1.log")))
+	[ "$hb_quiet" -lt 60 ] && return 0
 	stall_dump "$1"
 	[ $(((sd_pf2 - sd_pf1) / 2)) -gt 1000 ] || return 0
-	echo "[$1-stall] exception loop: pf_guest +$(((sd_pf2 - sd_pf1) / 2))/s, console quiet ${quiet}s: killing its QEMU"
+	echo "[$1-stall] exception loop: pf_guest +$(((sd_pf2 - sd_pf1) / 2))/s, console quiet ${hb_quiet}s: killing its QEMU"
 	: >"/tmp/$1.looped"
 	kill -9 "$(guest_pid "$1")" 2>/dev/null
 }
@@ -169,28 +169,28 @@ heartbeat() {
 stall_dump() {
 	sd_pf1=0
 	sd_pf2=0
-	p=$(guest_pid "$1")
-	kill -0 "$p" 2>/dev/null || return 0
+	sd_p=$(guest_pid "$1")
+	kill -0 "$sd_p" 2>/dev/null || return 0
 	grep -q ' /sys/kernel/debug ' /proc/mounts ||
 		mount -t debugfs none /sys/kernel/debug
 	for sd_k in 1 2; do
-		for t in /proc/"$p"/task/*; do
+		for sd_t in /proc/"$sd_p"/task/*; do
 			# comm may hold spaces ("CPU 0/KVM"): fields after ") ".
-			st=$(sed 's/.*) //' "$t/stat" | awk '{ print $1, "utime=" $12, "stime=" $13, "cpu=" $37 }')
-			echo "[$1-stall] tid ${t##*/} $(cat "$t/comm") $st"
-			case $(cat "$t/comm") in
-			CPU*) sed "s/^/[$1-stall]   /" "$t/stack" ;;
+			sd_st=$(sed 's/.*) //' "$sd_t/stat" | awk '{ print $1, "utime=" $12, "stime=" $13, "cpu=" $37 }')
+			echo "[$1-stall] tid ${sd_t##*/} $(cat "$sd_t/comm") $sd_st"
+			case $(cat "$sd_t/comm") in
+			CPU*) sed "s/^/[$1-stall]   /" "$sd_t/stack" ;;
 			esac
 		done
-		for f in exits halt_exits halt_wakeup pf_taken pf_fixed pf_guest \
+		for sd_f in exits halt_exits halt_wakeup pf_taken pf_fixed pf_guest \
 			irq_injections nmi_injections req_event irq_exits \
 			signal_exits; do
-			v=$(cat /sys/kernel/debug/kvm/"$p"-*/"$f" 2>/dev/null | head -n 1)
-			printf '%s=%s ' "$f" "$v"
+			sd_v=$(cat /sys/kernel/debug/kvm/"$sd_p"-*/"$sd_f" 2>/dev/null | head -n 1)
+			printf '%s=%s ' "$sd_f" "$sd_v"
 		done | sed "s/^/[$1-stall] kvm: /"
 		echo
-		v=$(cat /sys/kernel/debug/kvm/"$p"-*/pf_guest 2>/dev/null | head -n 1)
-		eval "sd_pf$sd_k=${v:-0}"
+		sd_v=$(cat /sys/kernel/debug/kvm/"$sd_p"-*/pf_guest 2>/dev/null | head -n 1)
+		eval "sd_pf$sd_k=${sd_v:-0}"
 		echo "[$1-stall] L2 $(grep -E '^ *LOC:' /proc/interrupts | tr -s ' ') load $(cat /proc/loadavg)"
 		sleep 2
 	done

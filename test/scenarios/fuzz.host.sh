@@ -5,9 +5,11 @@
 # anything (bait pages), the innocent guest lost no word, the host's
 # per-VM counters equal the fuzzer's own tally, and L2 memory is bounded.
 # fuzzlong.host.sh sets FUZZ_CALLS=100000.
-# IMR_L2_CMDLINE="imr.fuzzcalls=N" overrides the count (quick runs).
+# IMR_L2_CMDLINE="imr.fuzzcalls=N" overrides the count (quick runs),
+# "imr.fuzzseed=N" replays a run's seed (each vCPU's sequence of calls).
 [ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(l2arg fuzzcalls)
 FUZZ_CALLS=${FUZZ_CALLS:-20000}
+[ -n "${FUZZ_SEED:-}" ] || FUZZ_SEED=$(l2arg fuzzseed)
 FUZZ_SEED=${FUZZ_SEED:-$(date +%s)}
 VICTIM_SECS=${VICTIM_SECS:-25}
 meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
