@@ -63,10 +63,11 @@ launch_guest() {
 
 # boot_wait: wait (at most 120 s) until the guest started last has reached
 # its /init; after it, guest_pid is that guest's final QEMU (a guest reset
-# before /init runs again under a new pid, boot_retry).  Two L3 guests started at the same instant in this nested TCG
-# lab sometimes had one reset by a triple fault in its real-mode boot code
-# (after "Probing EDD", long before any IMR code ran in it): 3 times in
-# about 30 runs of fuzz and faults.  Real hosts boot VMs side by side all
+# before /init runs again under a new pid, boot_retry).  Two L3 guests
+# started at the same instant in this nested TCG lab sometimes had one
+# reset by a triple fault in its real-mode boot code (after "Probing
+# EDD", long before any IMR code ran in it): 3 times in about 30 runs of
+# fuzz and faults.  Real hosts boot VMs side by side all
 # day; this only keeps the lab's own fault out of the results.
 boot_wait() {
 	[ -n "${IMR_BOOTING:-}" ] || return 0
@@ -166,6 +167,8 @@ heartbeat() {
 # QEMU threads do in L2 (state, CPU ticks, kernel stack) and KVM's exit
 # counters for it, twice 2 s apart, so that a stall can be told from a
 # spin.  Leaves KVM's pf_guest count of each sample in sd_pf1, sd_pf2.
+# Its variables are sd_*: it runs inside the waits' loops, whose own
+# variables (t, i, pid) it must not change.
 stall_dump() {
 	sd_pf1=0
 	sd_pf2=0
