@@ -5,6 +5,7 @@
 #   IMR_PAIRS="6.1:6.1 6.12:6.12"   host:guest kernel pairs for the lab
 #   IMR_SCENARIOS="smoke ..."       lab scenarios (default: test/scenarios/check.list)
 #   IMR_LONG=1                      also the long variants (make check-long)
+#   IMR_CHECK_BUDGET_S=4800         make check's time budget (below)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -18,11 +19,29 @@ skip=0
 failed=
 t0=$(date +%s)
 
+# The time budget.  CI stops a run at 90 minutes, deps included, and a run
+# that is cut off reports nothing.  So make check keeps its own deadline
+# (default 80 minutes from its start): every lab run is given at most the
+# time left (lab.sh -D), no retry starts after it, and every step that did
+# not get to run is counted as failed and named, so a slow or wedged lab
+# fails loudly and in time instead of being cut off.
+budget=${IMR_CHECK_BUDGET_S:-4800}
+deadline=$((t0 + budget))
+over_budget=
+left() { echo $((deadline - $(date +%s))); }
+
 step() {
 	name=$1
 	shift
 	s=$(date +%s)
 	echo "=== $name"
+	if [ "$(left)" -le 0 ]; then
+		fail=$((fail + 1))
+		failed="$failed $name"
+		over_budget="$over_budget $name"
+		echo "=== FAIL $name (not run: make check's ${budget}s budget is spent)"
+		return
+	fi
 	if "$@"; then
 		pass=$((pass + 1))
 		echo "=== PASS $name ($(($(date +%s) - s))s)"
@@ -43,12 +62,16 @@ step() {
 lab_tries=${IMR_LAB_TRIES:-3}
 lab_run() {
 	n=1
-	while ! test/lab.sh -H "$1" -G "$2" "$3"; do
+	while ! test/lab.sh -D "$deadline" -H "$1" -G "$2" "$3"; do
 		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
 		boot_resets "$3" "$1" "$2" "$log"
 		cp "$log" "$log.try$n"
 		if [ $n -ge "$lab_tries" ]; then
 			echo "=== FAILED lab-$3-$1-$2 in all $n runs (logs: $log.try*)"
+			return 1
+		fi
+		if [ "$(left)" -le 60 ]; then
+			echo "=== FAILED lab-$3-$1-$2: run $n failed and make check's budget leaves no time for another"
 			return 1
 		fi
 		n=$((n + 1))
@@ -68,6 +91,20 @@ boot_resets() {
 	boot_reset_names="${boot_reset_names:-} lab-$1-$2-$3($c)"
 }
 
+# The lab's own wedge detector (test/lab.sh: L2's tick): the wedge
+# scenario stops the tick and goes quiet; the run must fail for that
+# reason, and within seconds rather than at the 300 s silence limit.
+wedge_detected() {
+	ws=$(date +%s)
+	if test/lab.sh -D "$deadline" -H 6.1 wedge >/tmp/imr-wedge.out 2>&1; then
+		echo "wedge: the run passed, so a stopped L2 went unseen"
+		return 1
+	fi
+	wd=$(($(date +%s) - ws))
+	grep 'lab: FAIL wedge' /tmp/imr-wedge.out
+	grep -q 'L2 stopped ticking' /tmp/imr-wedge.out && [ "$wd" -lt 150 ]
+}
+
 step build-both test/build-both.sh
 for s in 6.1 6.12; do
 	k=$(test/kvers.sh $s)
@@ -77,6 +114,7 @@ step tools test/tools-check.sh
 step kunit test/kunit.sh
 step style test/style.sh
 step sparse test/sparse.sh
+step lab-wedge-detected wedge_detected
 for pair in $pairs; do
 	h=${pair%%:*}
 	g=${pair##*:}
@@ -95,6 +133,8 @@ for pair in $pairs; do
 done
 
 echo
-echo "check: $(($(date +%s) - t0))s${failed:+; failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}${boot_reset_names:+; L3 guests reset before /init and booted again:$boot_reset_names}"
+[ -z "$over_budget" ] ||
+	echo "=== BUDGET SPENT: make check ran out of its ${budget}s (IMR_CHECK_BUDGET_S); not run:$over_budget"
+echo "check: $(($(date +%s) - t0))s of ${budget}s${failed:+; failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}${boot_reset_names:+; L3 guests reset before /init and booted again:$boot_reset_names}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -4,8 +4,11 @@
 # KVM running test/scenarios/*.guest.sh.  Everything comes from Debian
 # packages; big parts are cached in $IMR_CACHE (default /var/cache/imr).
 #
-#   test/lab.sh [-H HOST_KVER] [-G GUEST_KVER] [-t TIMEOUT_S] [-m L2_MB] SCENARIO
+#   test/lab.sh [-H HOST_KVER] [-G GUEST_KVER] [-t TIMEOUT_S] [-m L2_MB]
+#               [-D DEADLINE] SCENARIO
 #
+# -D: a wall-clock deadline (seconds since the epoch, from make check's time
+# budget): the run's timeout is cut to end by then.
 # KVERs may be ABI names or the series "6.1"/"6.12".  Exit 0 when the run
 # ended cleanly (end marker, rc=0), printed no BUG/WARNING/Oops/Call Trace/
 # panic, and no IMR-RESULT: FAIL line.  The console log is kept in
@@ -25,17 +28,19 @@ l2_mem=${IMR_L2_MEM:-4096}
 l2_cpus=${IMR_L2_CPUS:-}
 # L2's CPU model (IMR_L2_CPU, QEMU -cpu syntax).
 l2_cpu=${IMR_L2_CPU:-max}
-while getopts H:G:t:m: o; do
+deadline=
+while getopts H:G:t:m:D: o; do
 	case $o in
 	H) host_k=$OPTARG ;;
 	G) guest_k=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	m) l2_mem=$OPTARG ;;
+	D) deadline=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || die "usage: test/lab.sh [-H kver] [-G kver] [-t s] [-m MiB] SCENARIO"
+[ $# -eq 1 ] || die "usage: test/lab.sh [-H kver] [-G kver] [-t s] [-m MiB] [-D epoch] SCENARIO"
 scenario=$1
 [ -f "$IMR_TOP/test/scenarios/$scenario.host.sh" ] || die "no scenario test/scenarios/$scenario.host.sh"
 [ -n "$guest_k" ] || guest_k=$host_k
@@ -104,14 +109,19 @@ install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
 cp "$IMR_TOP/test/lab/l3lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$g/lib/imr/"
 cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
-# The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*): built for
-# the guest kernel like build_modules does, shipped as /lib/imr/imr_fuzz.ko.
-# Built in this run's private $work: parallel lab runs must not share it.
-fz=$work/fuzz
-mkdir -p "$fz/test" && cp -a "$IMR_TOP/common" "$fz/" && cp -a "$IMR_TOP/test/fuzz" "$fz/test/"
-make -s -C "/lib/modules/$guest_k/build" M="$fz/test/fuzz" W=1 modules >"$fz/build.log" 2>&1 ||
-	{ cat "$fz/build.log" >&2; die "imr_fuzz build failed for $guest_k"; }
-cp "$fz/test/fuzz/imr_fuzz.ko" "$g/lib/imr/"
+# test_modules DIR KVER: build the test modules in test/DIR for KVER (like
+# build_modules does) in this run's private $work (parallel lab runs must
+# not share it); prints the directory holding the .ko files.
+test_modules() {
+	tm=$work/$1-$2
+	mkdir -p "$tm/test" && cp -a "$IMR_TOP/common" "$tm/" && cp -a "$IMR_TOP/test/$1" "$tm/test/"
+	make -s -C "/lib/modules/$2/build" M="$tm/test/$1" W=1 modules >"$tm/build.log" 2>&1 ||
+		{ cat "$tm/build.log" >&2; die "test/$1 build failed for $2"; }
+	echo "$tm/test/$1"
+}
+# The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*), shipped
+# to the guest as /lib/imr/imr_fuzz.ko.
+cp "$(test_modules fuzz "$guest_k")/imr_fuzz.ko" "$g/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
 # kvm.ko lets a guest load imr_host too (a nested host is also a guest).
@@ -141,30 +151,45 @@ cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
 logs=$IMR_TOP/.build/lab-logs
 mkdir -p "$logs"
 log=$logs/$scenario-$host_k-$guest_k.log
+cut=
+if [ -n "$deadline" ] && [ $((deadline - $(date +%s))) -lt "$timeout_s" ]; then
+	timeout_s=$((deadline - $(date +%s)))
+	[ "$timeout_s" -gt 0 ] || timeout_s=1
+	cut=1
+fi
 say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
 	-display none -monitor none -accel tcg,thread=multi -cpu "$l2_cpu" -smp "$l2_cpus" \
 	$(directive l2-qemu) -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
 	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
-	-serial stdio -no-reboot </dev/null >"$log" 2>&1 &
+	-serial stdio -serial "file:$work/tick" -no-reboot </dev/null >"$log" 2>&1 &
 qpid=$!
 # A soft lockup never ends by itself (panic_on_warn does not cover it):
 # stop the run at once instead of waiting for the timeout.  Nor does an L2
 # that went silent: nested TCG sometimes stops delivering L2's timer, and
 # every sleeping task, the scenario's included, sleeps for ever (no
-# watchdog fires).  Scenarios print at least once a minute while they wait
-# for guests (heartbeat in l2lib.sh), so IMR_LAB_SILENCE seconds without a
-# byte of console output end the run.
+# watchdog fires).  L2's /init writes a tick to its second serial port
+# every 2 s (test/lab/l2-init), so a tick file that stopped growing for
+# IMR_LAB_TICK_S seconds (default 30) means L2's scheduler is dead,
+# whatever the scenario is doing: the run ends then, not at its timeout.
+# The console-silence limit (IMR_LAB_SILENCE, default 300 s; scenarios
+# print at least once a minute while they wait, heartbeat in l2lib.sh)
+# stays as the backstop for an L2 that ticks but whose scenario hangs.
 silence=${IMR_LAB_SILENCE:-300}
+tick_limit=${IMR_LAB_TICK_S:-30}
 size=-1
 quiet=0
+tsize=0
+tquiet=0
+tgap=0
 silent=
+wedged=
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 2
 	if grep -q 'soft lockup' "$log" 2>/dev/null; then
 		sleep 5
-		kill "$qpid" 2>/dev/null
+		kill "$qpid" 2>/dev/null || true
 	fi
 	now=$(wc -c <"$log" 2>/dev/null || echo 0)
 	if [ "$now" = "$size" ]; then
@@ -173,9 +198,23 @@ while kill -0 "$qpid" 2>/dev/null; do
 		quiet=0
 		size=$now
 	fi
+	tnow=$(wc -c <"$work/tick" 2>/dev/null || echo 0)
+	if [ "$tnow" = "$tsize" ] && [ "$tnow" -gt 0 ]; then
+		tquiet=$((tquiet + 2))
+		[ $tquiet -le "$tgap" ] || tgap=$tquiet
+	else
+		tquiet=0
+		tsize=$tnow
+		tcpu=$(child_cpu_ticks "$qpid")
+	fi
+	if [ $tquiet -ge "$tick_limit" ] && [ -z "$wedged" ] &&
+		! grep -q 'IMR-SCENARIO-END' "$log"; then
+		wedged="L2 stopped ticking for ${tquiet}s (console quiet ${quiet}s, QEMU used $(($(child_cpu_ticks "$qpid") - ${tcpu:-0})) of $((tquiet * $(getconf CLK_TCK))) CPU ticks meanwhile): the lab's silent-L2 hang"
+		kill "$qpid" 2>/dev/null || true
+	fi
 	if [ $quiet -ge "$silence" ]; then
 		silent=1
-		kill "$qpid" 2>/dev/null
+		kill "$qpid" 2>/dev/null || true
 	fi
 done
 wait "$qpid" || rc=$?
@@ -184,7 +223,8 @@ secs=$(($(date +%s) - start))
 # Verdict.
 fail=
 [ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
-[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s"
+[ -n "$wedged" ] && fail="$wedged"
+[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+ (cut to make check's time budget)}"
 grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
 bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)
 [ -n "$bad" ] && fail="${fail:+$fail; }kernel complained: $bad"
@@ -193,9 +233,11 @@ nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
 [ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
 grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
 if [ -n "$fail" ]; then
+	say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
 	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s: $fail"
 	say "lab: last lines of $log:"
 	tail -n 30 "$log" >&2
 	exit 1
 fi
+say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
 say "lab: PASS $scenario (host $host_k, guest $guest_k) in ${secs}s: $npass checks passed"

@@ -11,6 +11,16 @@ LAB_CACHE=$IMR_CACHE/lab
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 2; }
 
+# child_cpu_ticks PID: user + system CPU ticks of PID's children (QEMU
+# under timeout(1)), 0 when there are none.
+child_cpu_ticks() {
+	cct=0
+	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+		cct=$((cct + $(awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
+	done
+	echo $cct
+}
+
 need() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 ||
