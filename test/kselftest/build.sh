@@ -7,6 +7,8 @@
 #   test/kselftest/build.sh          prints the output directory:
 #     OUT/kvm/<test>   the x86_64 KVM selftests listed in kvm.list, and
 #     OUT/kvm/tests.list  that list ("NAME [ARGS]" lines) without comments
+#     OUT/kvm/repro.list  the same for kvm-repro.list: tests built and
+#                         shipped for the kvmhang reproducer only
 #     OUT/vm/<test>    the mm selftests listed in vm.list
 #
 # Cache: ${IMR_CACHE:-/var/cache/imr}/kselftest, keyed by the tarball
@@ -43,7 +45,7 @@ exec 9>"$CACHE/lock"
 flock 9
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
-key="$ver $(stat -c '%s %Y' "$TARBALL") $(cat "$0" "$here/kvm.list" "$here/vm.list" | md5sum | cut -c1-12)"
+key="$ver $(stat -c '%s %Y' "$TARBALL") $(cat "$0" "$here/kvm.list" "$here/kvm-repro.list" "$here/vm.list" | md5sum | cut -c1-12)"
 if [ -f "$CACHE/out.key" ] && [ "$(cat "$CACHE/out.key")" = "$key" ] && [ -d "$OUT" ]; then
 	echo "$OUT"
 	exit 0
@@ -87,7 +89,8 @@ make -C "$K" -j"$JOBS" EXTRA_CFLAGS=-static KHDR_INCLUDES="-isystem $HDR/include
 	OUTPUT="$CACHE/kvm-build" >>"$LOG" 2>&1 ||
 	{ tail -n 30 "$LOG" >&2; die "KVM selftests failed to build (log $LOG)"; }
 lists kvm.list >"$OUT.tmp/kvm/tests.list"
-for t in $(awk '{ print $1 }' "$OUT.tmp/kvm/tests.list"); do
+lists kvm-repro.list >"$OUT.tmp/kvm/repro.list"
+for t in $(cat "$OUT.tmp/kvm/tests.list" "$OUT.tmp/kvm/repro.list" | awk '{ print $1 }'); do
 	f=$CACHE/kvm-build/$t
 	[ -x "$f" ] || f=$CACHE/kvm-build/x86_64/$t
 	[ -x "$f" ] || die "KVM selftest $t was not built"
