@@ -29,6 +29,7 @@
 #endif
 
 /* ---- host side (imr_host) ---- */
+#include <linux/kvm.h>
 
 /* 6.12 keeps the Hyper-V vCPU state behind CONFIG_KVM_HYPERV. */
 #if defined(IMR_HAVE_KVM_HYPERV_OPTION) && !defined(CONFIG_KVM_HYPERV)
@@ -37,8 +38,20 @@
 #define imr_vcpu_hyperv_enabled(vcpu)	((vcpu)->arch.hyperv_enabled)
 #endif
 
+/*
+ * 6.8 added VM types (KVM_CREATE_VM's argument on x86); SEV, SEV-ES and
+ * SNP (6.10) VMs created that way say so in kvm->arch.vm_type.  Anything but a
+ * default VM is left alone.  SEV VMs made with the legacy KVM_SEV_INIT
+ * (Debian's QEMU 7.2) are default VMs: hook.c marks those.
+ */
+#ifdef KVM_X86_DEFAULT_VM
+#define imr_kvm_protected_type(kvm)	((kvm)->arch.vm_type != KVM_X86_DEFAULT_VM)
+#else
+#define imr_kvm_protected_type(kvm)	false
+#endif
+
 /* 6.8 added guest_memfd memslots: no host mapping there to drop. */
-#ifndef IMR_HAVE_KVM_MEM_GUEST_MEMFD
+#ifndef KVM_MEM_GUEST_MEMFD
 #define KVM_MEM_GUEST_MEMFD		0
 #endif
 

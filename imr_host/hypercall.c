@@ -57,7 +57,8 @@ static long imr_probe(unsigned long guest_version)
 		return -IMR_EOPNOTSUPP;
 	return IMR_PROBE_MAKE(IMR_ABI_VERSION, IMR_MAX_RANGES,
 			      IMR_FEAT_REPORT | IMR_FEAT_SHMEM |
-			      IMR_FEAT_HUGETLB);
+			      (READ_ONCE(imr_hugetlb_enabled) ?
+			       IMR_FEAT_HUGETLB : 0));
 }
 
 static long imr_hc_dispatch(struct kvm_vcpu *vcpu, const struct imr_hc_args *a)
@@ -101,8 +102,10 @@ static int imr_hc_emulate(struct kvm_vcpu *vcpu)
 /* Entered from hook.c's pre-handler instead of kvm_emulate_hypercall(). */
 int imr_hc_handle(struct kvm_vcpu *vcpu)
 {
-	int r = imr_hc_emulate(vcpu);
+	int r;
 
+	imr_hook_enter();
+	r = imr_hc_emulate(vcpu);
 	imr_hook_leave();
 	return r;
 }

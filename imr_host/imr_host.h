@@ -5,12 +5,16 @@
 
 #include <linux/atomic.h>
 #include <linux/kobject.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 #include "imr_abi.h"
+#include "rate.h"
 
 struct kvm;
+struct mm_struct;
+struct page;
 struct kvm_vcpu;
 struct imr_span;
 
@@ -29,6 +33,10 @@ enum imr_stat {
 	IMR_STAT_RANGES,		/* ranges in those calls */
 	IMR_STAT_REJECTED_RANGES,	/* ranges in refused report calls */
 	IMR_STAT_ERRORS,		/* report calls refused (result < 0) */
+	IMR_STAT_PINNED_BYTES,		/* left alone: something holds them pinned */
+	IMR_STAT_SPLIT_BYTES,		/* zapped inside a huge page: not freed yet */
+	IMR_STAT_HUGETLB_BYTES,		/* huge pages given back to the hugetlb pool */
+	IMR_STAT_RATE_LIMITED,		/* calls refused over the VM's ceilings */
 	IMR_NR_STATS
 };
 
@@ -45,13 +53,19 @@ struct imr_vm {
 	const struct kvm *kvm;		/* key only: never dereferenced */
 	unsigned int id;
 	struct imr_stats stats;
+	spinlock_t rate_lock;		/* the VM's vCPUs call at once */
+	struct imr_rate rate;		/* under rate_lock */
 };
 
 extern struct imr_stats imr_global;
+/* Host-wide knobs (sysfs.c). */
+extern bool imr_hugetlb_enabled;
+extern struct imr_rate_limit imr_rate_limit;
 
 /* hook.c */
 int imr_hook_init(void);
 void imr_hook_exit(void);
+void imr_hook_enter(void);
 void imr_hook_leave(void);
 
 /* hypercall.c */
@@ -67,10 +81,22 @@ bool imr_enabled(const struct imr_vm *vm);
 struct imr_drop_total {
 	u64 dropped;
 	u64 skipped;
+	u64 pinned;
+	u64 split;
+	u64 hugetlb;
 };
 
+/* Pages looked up at once by pin.c: a 4 KiB array, kept off the stack. */
+#define IMR_PIN_BATCH		512
+
 void imr_drop(const struct imr_vm *vm, const struct imr_span *spans,
-	      unsigned int count, struct imr_drop_total *total);
+	      unsigned int count, struct page **pages,
+	      struct imr_drop_total *total);
+
+/* pin.c */
+bool imr_mm_may_pin(struct mm_struct *mm);
+unsigned long imr_next_pinned(unsigned long start, unsigned long end,
+			      struct page **pages, unsigned long *pin_end);
 
 /* vm.c */
 int imr_vm_init(struct kobject *parent);
@@ -78,6 +104,9 @@ void imr_vm_exit(void);
 struct imr_vm *imr_vm_get(struct kvm *kvm);
 void imr_vm_put(struct imr_vm *vm);
 void imr_vm_forget(const struct kvm *kvm);
+bool imr_vm_admit_rate(struct imr_vm *vm, u64 bytes);
+void imr_vm_mark_encrypted(const struct kvm *kvm);
+bool imr_vm_encrypted(const struct kvm *kvm);
 struct imr_stats *imr_vm_stats(struct kobject *kobj);
 
 /* sysfs.c */

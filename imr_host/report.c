@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IMR_OP_REPORT: read the guest's array, validate every range (validate.c),
- * and only if all are good drop them (drop.c).  A refused call drops nothing.
+ * check the VM's ceilings (rate.c), and only if all is good drop them
+ * (drop.c).  A refused call drops nothing.
  */
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
@@ -16,6 +17,7 @@
 struct imr_call {
 	struct imr_range ranges[IMR_MAX_RANGES];
 	struct imr_span spans[IMR_MAX_RANGES];
+	struct page *pages[IMR_PIN_BATCH];	/* drop.c's scratch */
 };
 
 void imr_stat_add(struct imr_vm *vm, enum imr_stat stat, u64 n)
@@ -61,20 +63,42 @@ static long imr_report_admit(struct kvm_vcpu *vcpu, const struct imr_vm *vm,
 		.flags = flags,
 		.enabled = imr_enabled(vm),
 		.assigned_device = kvm_arch_has_assigned_device(vcpu->kvm),
+		.encrypted = imr_kvm_protected_type(vcpu->kvm) ||
+			     imr_vm_encrypted(vcpu->kvm),
 		.own_mm = current->mm == vcpu->kvm->mm,
 	};
 
 	return -imr_admit_report(&a);
 }
 
-static long imr_report_call(struct kvm_vcpu *vcpu, struct imr_call *call,
-			    unsigned long gpa, unsigned int count)
+static u64 imr_spans_bytes(const struct imr_span *spans, unsigned int count)
 {
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		bytes += spans[i].len;
+	return bytes;
+}
+
+static long imr_report_call(struct kvm_vcpu *vcpu, struct imr_vm *vm,
+			    struct imr_call *call, unsigned long gpa,
+			    unsigned int count)
+{
+	int err;
+
 	if (kvm_vcpu_read_guest(vcpu, gpa, call->ranges,
 				count * sizeof(call->ranges[0])))
 		return -IMR_EFAULT;
-	return -imr_validate_ranges(call->ranges, count, imr_slot_lookup,
-				    vcpu->kvm, call->spans);
+	err = imr_validate_ranges(call->ranges, count, imr_slot_lookup,
+				  vcpu->kvm, call->spans);
+	if (err)
+		return -err;
+	if (!imr_vm_admit_rate(vm, imr_spans_bytes(call->spans, count))) {
+		imr_stat_add(vm, IMR_STAT_RATE_LIMITED, 1);
+		return -IMR_EBUSY;
+	}
+	return 0;
 }
 
 static void imr_report_account(struct imr_vm *vm, unsigned long count,
@@ -90,22 +114,26 @@ static void imr_report_account(struct imr_vm *vm, unsigned long count,
 	imr_stat_add(vm, IMR_STAT_RANGES, count);
 	imr_stat_add(vm, IMR_STAT_RECLAIMED_BYTES, total->dropped);
 	imr_stat_add(vm, IMR_STAT_SKIPPED_BYTES, total->skipped);
+	imr_stat_add(vm, IMR_STAT_PINNED_BYTES, total->pinned);
+	imr_stat_add(vm, IMR_STAT_SPLIT_BYTES, total->split);
+	imr_stat_add(vm, IMR_STAT_HUGETLB_BYTES, total->hugetlb);
 }
 
 long imr_report(struct kvm_vcpu *vcpu, struct imr_vm *vm, unsigned long gpa,
 		unsigned long count, unsigned long flags)
 {
-	struct imr_drop_total total = { 0, 0 };
+	struct imr_drop_total total = { 0 };
 	struct imr_call *call = NULL;
 	long ret;
 
 	ret = imr_report_admit(vcpu, vm, gpa, count, flags);
 	if (!ret) {
 		call = kmalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
-		ret = call ? imr_report_call(vcpu, call, gpa, count) : -IMR_EBUSY;
+		ret = call ? imr_report_call(vcpu, vm, call, gpa, count) :
+			     -IMR_EBUSY;
 	}
 	if (!ret)
-		imr_drop(vm, call->spans, count, &total);
+		imr_drop(vm, call->spans, count, call->pages, &total);
 	kfree(call);
 	imr_report_account(vm, count, ret, &total);
 	trace_report(vm ? vm->id : 0, count, ret);

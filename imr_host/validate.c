@@ -50,6 +50,15 @@ int imr_admit_report(const struct imr_admit *a)
 	if (a->assigned_device)
 		return IMR_EREFUSED;
 	/*
+	 * Every MMU-notifier invalidation of an SEV or SEV-ES VM ends in
+	 * sev_guest_memory_reclaimed() -> wbinvd_on_all_cpus(): a guest could
+	 * flush every host CPU's caches at will, even with a range whose zap
+	 * frees nothing.  Its memory is encrypted and often pinned anyway.
+	 * Refuse before anything is read or zapped.
+	 */
+	if (a->encrypted)
+		return IMR_EREFUSED;
+	/*
 	 * The drop zaps host virtual addresses in current->mm; they belong
 	 * to the VM's mm, so any other caller must not touch them.
 	 */

@@ -38,6 +38,7 @@ struct imr_admit {
 	u64 flags;		/* none defined: must be 0 */
 	bool enabled;		/* IMR on, globally and for this VM */
 	bool assigned_device;	/* a device (VFIO) is assigned to the VM */
+	bool encrypted;		/* SEV/SEV-ES/SNP: asked for memory encryption */
 	bool own_mm;		/* caller runs in the VM's address space */
 };
 

@@ -168,7 +168,9 @@ static void imr_validate_array_test(struct kunit *test)
 #define IMR_T_DISABLED		BIT(0)	/* IMR off for the VM */
 #define IMR_T_VFIO		BIT(1)	/* a device is assigned to the VM */
 #define IMR_T_FOREIGN_MM	BIT(2)	/* caller not in the VM's mm */
-#define IMR_T_ALL		(IMR_T_DISABLED | IMR_T_VFIO | IMR_T_FOREIGN_MM)
+#define IMR_T_SEV		BIT(3)	/* the VM asked for memory encryption */
+#define IMR_T_ALL		(IMR_T_DISABLED | IMR_T_VFIO | IMR_T_FOREIGN_MM | \
+				 IMR_T_SEV)
 
 #define IMR_T_BIG	(IMR_MAX_RANGES + 1)
 #define IMR_T_EDGE	(P(2) - IMR_RANGE_SIZE)	/* last entry of a page */
@@ -193,6 +195,12 @@ static const struct imr_admit_case imr_admit_cases[] = {
 	/* Refused for good, however well-formed the call is. */
 	{ "VFIO device", 0, P(1), 1, IMR_T_VFIO, IMR_EREFUSED },
 	{ "foreign mm", 0, P(1), 1, IMR_T_FOREIGN_MM, IMR_EFAULT },
+	{ "SEV VM", 0, P(1), 1, IMR_T_SEV, IMR_EREFUSED },
+	{ "SEV VM, foreign mm", 0, P(1), 1, IMR_T_SEV | IMR_T_FOREIGN_MM,
+	  IMR_EREFUSED },
+	{ "SEV VM, disabled", 0, P(1), 1, IMR_T_SEV | IMR_T_DISABLED,
+	  IMR_EBUSY },
+	{ "SEV VM, count 0", 0, P(1), 0, IMR_T_SEV, IMR_EINVAL },
 	/*
 	 * Several at once: flags, array, enabled, device, mm, in that order.
 	 * Each case clears the winner of the one before and shows the next.
@@ -236,6 +244,7 @@ static void imr_admit_report_test(struct kunit *test)
 		.flags = c->flags,
 		.enabled = !(c->wrong & IMR_T_DISABLED),
 		.assigned_device = c->wrong & IMR_T_VFIO,
+		.encrypted = c->wrong & IMR_T_SEV,
 		.own_mm = !(c->wrong & IMR_T_FOREIGN_MM),
 	};
 

@@ -11,6 +11,13 @@
  * entry leaves the table before KVM frees the struct kvm, a new VM that gets
  * the same address never finds the old entry.  No hypercall can race with
  * the destruction: every vCPU holds a reference on its VM.
+ *
+ * A second, smaller table marks VMs that asked KVM for memory encryption
+ * (SEV and SEV-ES through KVM_MEMORY_ENCRYPT_OP, hook.c).  The mark is set
+ * from a kprobe, before the VM may have made any IMR call, so it cannot
+ * live in struct imr_vm (whose creation sleeps); it is a GFP_ATOMIC node,
+ * and if one cannot be had every VM counts as encrypted from then on:
+ * refusing all reports is the safe side.
  */
 #include <linux/hashtable.h>
 #include <linux/kobject.h>
@@ -18,6 +25,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 
 #include "compat.h"
 #include "imr_host.h"
@@ -30,6 +38,14 @@ static DEFINE_MUTEX(imr_vms_create);	/* one creator: no duplicates */
 static struct workqueue_struct *imr_vm_wq;
 static struct kobject *imr_vms_kobj;
 static atomic_t imr_vm_seq = ATOMIC_INIT(0);
+
+struct imr_mark {
+	struct hlist_node node;
+	const struct kvm *kvm;		/* key only: never dereferenced */
+};
+
+static DEFINE_HASHTABLE(imr_marks, IMR_VM_HASH_BITS);	/* imr_vms_lock */
+static bool imr_marks_lost;				/* imr_vms_lock */
 
 static void imr_vm_release(struct kobject *kobj)
 {
@@ -89,6 +105,7 @@ static struct imr_vm *imr_vm_create(const struct kvm *kvm)
 	vm->kvm = kvm;
 	vm->id = atomic_inc_return(&imr_vm_seq);
 	vm->stats.enabled = true;
+	spin_lock_init(&vm->rate_lock);
 	INIT_WORK(&vm->del_work, imr_vm_del_work);
 	if (kobject_init_and_add(&vm->kobj, &imr_vm_ktype, imr_vms_kobj,
 				 "%d-%u", task_tgid_nr(current), vm->id)) {
@@ -124,16 +141,77 @@ void imr_vm_put(struct imr_vm *vm)
 		kobject_put(&vm->kobj);
 }
 
+/* Is this call within the VM's ceilings (rate.c)?  Charges it if so. */
+bool imr_vm_admit_rate(struct imr_vm *vm, u64 bytes)
+{
+	struct imr_rate_limit lim = {
+		.calls_per_s = READ_ONCE(imr_rate_limit.calls_per_s),
+		.bytes_per_s = READ_ONCE(imr_rate_limit.bytes_per_s),
+	};
+	bool ok;
+
+	if (!vm)
+		return true;
+	spin_lock(&vm->rate_lock);
+	ok = imr_rate_admit(&vm->rate, &lim, ktime_get_ns(), bytes);
+	spin_unlock(&vm->rate_lock);
+	return ok;
+}
+
+/* Caller holds imr_vms_lock. */
+static struct imr_mark *imr_mark_find(const struct kvm *kvm)
+{
+	struct imr_mark *m;
+
+	hash_for_each_possible(imr_marks, m, node, (unsigned long)kvm)
+		if (m->kvm == kvm)
+			return m;
+	return NULL;
+}
+
+/* Atomic context (a kprobe pre-handler). */
+void imr_vm_mark_encrypted(const struct kvm *kvm)
+{
+	struct imr_mark *m = kmalloc(sizeof(*m), GFP_ATOMIC);
+
+	spin_lock(&imr_vms_lock);
+	if (imr_mark_find(kvm)) {
+		kfree(m);
+	} else if (m) {
+		m->kvm = kvm;
+		hash_add(imr_marks, &m->node, (unsigned long)kvm);
+	} else if (!imr_marks_lost) {
+		imr_marks_lost = true;
+		pr_err("out of memory marking an encrypted VM: refusing every VM's reports until imr_host is reloaded\n");
+	}
+	spin_unlock(&imr_vms_lock);
+}
+
+bool imr_vm_encrypted(const struct kvm *kvm)
+{
+	bool marked;
+
+	spin_lock(&imr_vms_lock);
+	marked = imr_marks_lost || imr_mark_find(kvm);
+	spin_unlock(&imr_vms_lock);
+	return marked;
+}
+
 /* Atomic context (see the top of this file): unlink, defer the rest. */
 void imr_vm_forget(const struct kvm *kvm)
 {
+	struct imr_mark *m;
 	struct imr_vm *vm;
 
 	spin_lock(&imr_vms_lock);
 	vm = imr_vm_find(kvm);
 	if (vm)
 		hash_del(&vm->node);
+	m = imr_mark_find(kvm);
+	if (m)
+		hash_del(&m->node);
 	spin_unlock(&imr_vms_lock);
+	kfree(m);
 	if (vm)
 		queue_work(imr_vm_wq, &vm->del_work);
 }
@@ -158,6 +236,7 @@ int imr_vm_init(struct kobject *parent)
 void imr_vm_exit(void)
 {
 	struct hlist_node *tmp;
+	struct imr_mark *m;
 	struct imr_vm *vm;
 	int bkt;
 
@@ -166,6 +245,10 @@ void imr_vm_exit(void)
 		hash_del(&vm->node);
 		kobject_del(&vm->kobj);
 		kobject_put(&vm->kobj);
+	}
+	hash_for_each_safe(imr_marks, bkt, tmp, m, node) {
+		hash_del(&m->node);
+		kfree(m);
 	}
 	kobject_put(imr_vms_kobj);
 }

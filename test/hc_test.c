@@ -17,6 +17,14 @@
  *   --timeout SECS            give up (exit 3) if a vCPU hangs (300)
  *   --no-irqchip              no in-kernel LAPIC (the cyclesrepro scenario)
  *   hc_test --idle SECS       create the VM, hold it SECS, exit (see cycles)
+ *   --expect-hugetlb=0|1      fail unless hugetlb_enabled reads this and the
+ *                             probe announces IMR_FEAT_HUGETLB iff it is 1
+ *   hc_test --sev-mark        KVM_MEMORY_ENCRYPT_OP on the new VM first (as a
+ *                             VMM setting up SEV does), then: probe still
+ *                             answers, every report -IMR_EREFUSED
+ *   hc_test --rate            max_calls_per_s at 20 for a burst of reports
+ *                             (put back at exit, on a timeout or SIGTERM):
+ *                             some -IMR_EBUSY, counted in rate_limited
  *
  * Output: "ok N - name", "ok N - name # SKIP why",
  * "not ok N - name: got X want Y (what)", then
@@ -26,9 +34,12 @@
  */
 #define _GNU_SOURCE
 #include <cpuid.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/kvm.h>
+#include <linux/userfaultfd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -40,6 +51,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,6 +80,9 @@
 #define GPA_MEMFD		0x40000000ULL
 #define GPA_HUGE		0x50000000ULL
 #define GPA_STORM		0x60000000ULL
+#define GPA_PIN			0x70000000ULL
+#define GPA_UFFD		0x71000000ULL
+#define GPA_RO_PRIVATE		0x72000000ULL
 #define GPA_NO_SLOT		0x80000000ULL	/* in no memslot */
 #define GPA_NO_RAM		0x90000000ULL
 
@@ -74,6 +90,10 @@
 #define HC_BROKEN		(-99999L)	/* KVM_RUN did not end at the OUT */
 #define STORM_PAGES		8
 #define STORM_MAX_THREADS	64
+#define RATE_MAX_CALLS		64
+#define IMR_SYSFS		"/sys/kernel/imr/host"
+
+#define ARRAY_LEN(a)	(int)(sizeof(a) / sizeof((a)[0]))
 
 /* ---- Guest code ------------------------------------------------------- */
 
@@ -116,11 +136,12 @@ struct vcpu {
 	struct kvm_run *run;
 };
 
-enum backing { ANON, ANON_THP, MEMFD, HUGETLB };
+/* ANON_RO: private anon, filled, then mprotect(PROT_READ) (no KVM flag). */
+enum backing { ANON, ANON_THP, MEMFD, HUGETLB, ANON_RO };
 
 enum slot_id {
 	SLOT_BOOT, SLOT_SMALL, SLOT_NEXT, SLOT_THP, SLOT_RO, SLOT_MEMFD,
-	SLOT_HUGE, SLOT_STORM, NR_SLOTS
+	SLOT_HUGE, SLOT_STORM, SLOT_PIN, SLOT_UFFD, SLOT_RO_PRIVATE, NR_SLOTS
 };
 
 struct slot {
@@ -145,6 +166,10 @@ static struct slot slots[NR_SLOTS] = {
 	[SLOT_HUGE]  = { "hugetlb", GPA_HUGE,  4 * MIB, HUGETLB,  0, true },
 	[SLOT_STORM] = { "storm",   GPA_STORM,
 			 STORM_MAX_THREADS * STORM_PAGES * PAGE, ANON },
+	[SLOT_PIN]   = { "pin",     GPA_PIN,   4 * MIB, ANON,     0, true },
+	[SLOT_UFFD]  = { "uffd",    GPA_UFFD,  1 * MIB, ANON,     0, true },
+	/* Filled once by slot_map(): fill_all() cannot write it. */
+	[SLOT_RO_PRIVATE] = { "ro-private", GPA_RO_PRIVATE, 1 * MIB, ANON_RO },
 };
 
 static int kvm_fd = -1, vm_fd = -1;
@@ -241,6 +266,18 @@ static uint8_t *map_memfd(struct slot *s, unsigned int mfd_flags)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+static void slot_fill(struct slot *s);
+
+/* Read-only for the VMM, not for KVM: the memslot has no KVM_MEM_READONLY. */
+static uint8_t *map_anon_ro(struct slot *s)
+{
+	s->hva = map_anon(s->size, PAGE, MADV_NOHUGEPAGE);
+	if (!s->hva)
+		return NULL;
+	slot_fill(s);
+	return mprotect(s->hva, s->size, PROT_READ) ? NULL : s->hva;
+}
+
 static uint8_t *slot_map(struct slot *s)
 {
 	switch (s->backing) {
@@ -252,6 +289,8 @@ static uint8_t *slot_map(struct slot *s)
 		return map_memfd(s, 0);
 	case HUGETLB:
 		return map_memfd(s, MFD_HUGETLB | MFD_HUGE_2MB);
+	case ANON_RO:
+		return map_anon_ro(s);
 	}
 	return NULL;
 }
@@ -500,17 +539,23 @@ static void slot_fill(struct slot *s)
 	}
 }
 
-static long slot_resident(const struct slot *s)
+/* Resident pages in [p, p + len), len at most 8 MiB; -errno on error. */
+static long resident(const uint8_t *p, uint64_t len)
 {
 	static unsigned char vec[8 * MIB / PAGE];
 	long n = 0;
 	size_t i;
 
-	if (mincore(s->hva, s->size, vec))
+	if (mincore((void *)p, len, vec))
 		return -errno;
-	for (i = 0; i < s->size / PAGE; i++)
+	for (i = 0; i < len / PAGE; i++)
 		n += vec[i] & 1;
 	return n;
+}
+
+static long slot_resident(const struct slot *s)
+{
+	return resident(s->hva, s->size);
 }
 
 static long slot_blocks(const struct slot *s)
@@ -575,6 +620,126 @@ static void ranges_write(uint64_t buf, const struct imr_range *r,
 			 unsigned int n)
 {
 	memcpy(slots[SLOT_BOOT].hva + buf, r, n * sizeof(*r));
+}
+
+static bool report_ranges(const struct imr_range *r, unsigned int n)
+{
+	ranges_write(GPA_RANGES, r, n);
+	return imr_hc_report(&vcpu0, GPA_RANGES, n);
+}
+
+/* ---- Host counters and knobs in sysfs ---------------------------------- */
+
+static bool sysfs_read(const char *path, long long *val)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (!f)
+		return fail("cannot read %s: %s", path, strerror(errno));
+	n = fscanf(f, "%lld", val);
+	fclose(f);
+	return n == 1 || fail("cannot read %s: not a number", path);
+}
+
+/* A store's error (-EINVAL) comes back from the flush in fclose(). */
+static bool sysfs_write(const char *path, long long val)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return fail("cannot write %s: %s", path, strerror(errno));
+	ok = fprintf(f, "%lld\n", val) > 0;
+	ok = !fclose(f) && ok;
+	return ok || fail("cannot write %lld to %s: %s", val, path,
+			  strerror(errno));
+}
+
+/* This process's one VM under vms/ ("<pid>-<n>", from its first call). */
+static bool vm_dir(char *buf, size_t len)
+{
+	DIR *dir = opendir(IMR_SYSFS "/vms");
+	struct dirent *d;
+	char prefix[24];
+	bool found = false;
+
+	if (!dir)
+		return fail("cannot open " IMR_SYSFS "/vms: %s",
+			    strerror(errno));
+	snprintf(prefix, sizeof(prefix), "%d-", (int)getpid());
+	while (!found && (d = readdir(dir)))
+		found = !strncmp(d->d_name, prefix, strlen(prefix)) &&
+			snprintf(buf, len, IMR_SYSFS "/vms/%s", d->d_name) > 0;
+	closedir(dir);
+	return found || fail("no " IMR_SYSFS "/vms/%s* for this VM", prefix);
+}
+
+/* A counter of this process's VM (vm) or of the whole host. */
+static bool imr_counter(const char *name, bool vm, long long *val)
+{
+	char dir[192] = IMR_SYSFS, path[256];
+
+	if (vm && !vm_dir(dir, sizeof(dir)))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return sysfs_read(path, val);
+}
+
+/* A counter that a case expects to grow by exactly want. */
+struct delta {
+	const char *name;
+	bool vm;		/* this VM's counter, else the host's total */
+	long long want, before;
+};
+
+#define VM_DELTA(name, want)	{ (name), true, (want), 0 }
+#define HOST_DELTA(name, want)	{ (name), false, (want), 0 }
+
+static bool deltas_begin(struct delta *d, int n)
+{
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < n && ok; i++)
+		ok = imr_counter(d[i].name, d[i].vm, &d[i].before);
+	return ok;
+}
+
+static bool deltas_check(const struct delta *d, int n)
+{
+	char what[96];
+	long long after;
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < n && ok; i++) {
+		snprintf(what, sizeof(what), "growth of %s %s",
+			 d[i].vm ? "the VM's" : "the host's", d[i].name);
+		ok = imr_counter(d[i].name, d[i].vm, &after) &&
+		     expect_eq(what, after - d[i].before, d[i].want);
+	}
+	return ok;
+}
+
+/* AnonHugePages of the VMA holding a slot, in KiB (-1: not found). */
+static long slot_thp_kib(const struct slot *s)
+{
+	unsigned long lo, hi, kb;
+	char line[256];
+	bool in = false;
+	long found = -1;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)s->hva >= lo && (uintptr_t)s->hva < hi;
+		else if (in && sscanf(line, "AnonHugePages: %lu", &kb) == 1)
+			found = (long)kb;
+	}
+	if (f)
+		fclose(f);
+	return found;
 }
 
 /* ---- Cases ---------------------------------------------------------- */
@@ -743,26 +908,454 @@ static enum result case_cpl3(const void *arg)
 	return verdict(expect_code("code", got, -IMR_EPERM) && slots_intact());
 }
 
+/* ---- Cases: memory the host must keep though it was reported -------- */
+
+static enum result skip_errno(const char *what)
+{
+	snprintf(why, sizeof(why), "%s: %s", what, strerror(errno));
+	return SKIP;
+}
+
+/* Guest reads the pattern at both ends of each range; host sees it all. */
+static bool guest_sees_kept(const struct slot *s, const struct imr_range *r,
+			    unsigned int n)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < n && ok; i++) {
+		uint64_t last = r[i].gpa + r[i].len - PAGE;
+
+		ok = guest_expect("guest reads kept range start", r[i].gpa,
+				  pattern(r[i].gpa)) &&
+		     guest_expect("guest reads kept range end", last + PAGE - 4,
+				  pattern(last));
+	}
+	return ok && slot_check(s, NULL, 0);
+}
+
+/* The report returns 0 and s stays resident; touches nothing of s. */
+static bool report_keeps(const struct slot *s, const struct imr_range *r,
+			 unsigned int n)
+{
+	long blk = slot_blocks(s), pages = s->size / PAGE;
+
+	return expect_eq("resident before", slot_resident(s), pages) &&
+	       report_ranges(r, n) &&
+	       expect_eq("resident pages after", slot_resident(s), pages) &&
+	       expect_eq("st_blocks after", slot_blocks(s), blk);
+}
+
+static bool good_kept(const struct good *g)
+{
+	static struct imr_range r[IMR_MAX_RANGES];
+	const struct slot *s = &slots[g->slot];
+	unsigned int n = good_ranges(g, r);
+
+	return report_keeps(s, r, n) && guest_sees_kept(s, r, n);
+}
+
+/* A good report over memory the host must leave alone: 0, all kept. */
+static enum result case_kept(const void *arg)
+{
+	const struct good *g = arg;
+
+	if (!slots[g->slot].hva)
+		return skip(slots[g->slot].why);
+	return verdict(good_kept(g));
+}
+
+static int expect_hugetlb = -1;		/* --expect-hugetlb=0|1 */
+
+static bool probe_has(uint32_t feat)
+{
+	return IMR_PROBE_FEATURES(probe_result) & feat;
+}
+
+/* The knob and the announcement are what the scenario set. */
+static enum result case_hugetlb_feat(const void *arg)
+{
+	long long knob;
+
+	(void)arg;
+	if (expect_hugetlb < 0)
+		return skip("no --expect-hugetlb=0|1 given");
+	return verdict(sysfs_read(IMR_SYSFS "/hugetlb_enabled", &knob) &&
+		       expect_eq("hugetlb_enabled", knob, expect_hugetlb) &&
+		       expect_eq("probe announces IMR_FEAT_HUGETLB",
+				 probe_has(IMR_FEAT_HUGETLB), expect_hugetlb));
+}
+
+/* Dropped and counted in hugetlb_bytes if announced, else kept (skipped). */
+static enum result case_hugetlb(const void *arg)
+{
+	const struct good *g = arg;
+	bool on = probe_has(IMR_FEAT_HUGETLB);
+	long long len = g->len * g->nr;
+	struct delta d[] = {
+		VM_DELTA("hugetlb_bytes", on ? len : 0),
+		VM_DELTA(on ? "reclaimed_bytes" : "skipped_bytes",
+			 on ? 0 : len),
+	};
+	enum result r;
+
+	if (!slots[g->slot].hva)
+		return skip(slots[g->slot].why);
+	if (!deltas_begin(d, ARRAY_LEN(d)))
+		return FAIL;
+	r = on ? case_good(g) : verdict(good_kept(g));
+	return r == PASS ? verdict(deltas_check(d, ARRAY_LEN(d))) : r;
+}
+
+/* Is the page at p part of a THP?  pagemap's PFN, then kpageflags (root). */
+static bool page_is_thp(const uint8_t *p)
+{
+	uint64_t ent = 0, flags = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	int kf = open("/proc/kpageflags", O_RDONLY);
+	bool thp = false;
+
+	if (pm >= 0 && kf >= 0 &&
+	    pread(pm, &ent, 8, (off_t)((uintptr_t)p / PAGE) * 8) == 8 &&
+	    (ent & (1ULL << 63)) && (ent & ((1ULL << 55) - 1)) &&
+	    pread(kf, &flags, 8, (off_t)(ent & ((1ULL << 55) - 1)) * 8) == 8)
+		thp = flags & (1ULL << 22);	/* KPF_THP */
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	return thp;
+}
+
+/*
+ * Anonymous memory in a THP: a whole 2 MiB block is reclaimed; a piece of
+ * one is only unmapped (the huge page is freed when the kernel splits it),
+ * so it counts in split_bytes, not reclaimed_bytes.  Needs the slot to be
+ * THP-backed while the case runs (slot_fill() refills it as THP).
+ */
+static enum result case_thp_split(const void *arg)
+{
+	const struct good *g = arg;
+	long long len = g->len * g->nr;
+	bool whole = g->len % (2 * MIB) == 0 && g->off % (2 * MIB) == 0;
+	struct delta d[] = {
+		VM_DELTA("split_bytes", whole ? 0 : len),
+		VM_DELTA("reclaimed_bytes", whole ? len : 0),
+	};
+	enum result r;
+
+	if (!slots[g->slot].hva)
+		return skip(slots[g->slot].why);
+	if (!page_is_thp(slots[g->slot].hva + g->off))
+		return skip("the range's 2 MiB block is not THP-backed");
+	if (!deltas_begin(d, ARRAY_LEN(d)))
+		return FAIL;
+	r = case_good(g);
+	return r == PASS ? verdict(deltas_check(d, ARRAY_LEN(d))) : r;
+}
+
+/* Pages [off, off + len) of a slot pinned as io_uring fixed buffers. */
+struct pin {
+	enum slot_id slot;
+	uint64_t off, len;
+};
+
+/* An io_uring in *fd with [p, p + len) registered: FOLL_PIN | LONGTERM. */
+static enum result ring_pin(uint8_t *p, uint64_t len, int *fd)
+{
+	struct io_uring_params params = { 0 };
+	struct iovec iov = { p, len };
+
+	*fd = syscall(__NR_io_uring_setup, 1, &params);
+	if (*fd < 0 && (errno == ENOSYS || errno == EPERM))
+		return skip_errno("io_uring_setup");
+	if (*fd < 0)
+		return verdict(fail("io_uring_setup: %s", strerror(errno)));
+	if (!syscall(__NR_io_uring_register, *fd, IORING_REGISTER_BUFFERS,
+		     &iov, 1))
+		return PASS;
+	fail("IORING_REGISTER_BUFFERS: %s", strerror(errno));
+	close(*fd);
+	return FAIL;
+}
+
+/* Whole slot reported while pinned: only the unpinned pages go. */
+static bool pinned_kept(const struct slot *s, const struct pin *p)
+{
+	const struct imr_range all = { s->gpa, s->size };
+	const struct imr_range dropped[2] = {
+		{ s->gpa, p->off },
+		{ s->gpa + p->off + p->len, s->size - p->off - p->len },
+	};
+	struct delta d[] = {
+		HOST_DELTA("pinned_bytes", p->len),
+		VM_DELTA("pinned_bytes", p->len),
+	};
+
+	return expect_eq("resident before", slot_resident(s), s->size / PAGE) &&
+	       deltas_begin(d, ARRAY_LEN(d)) && report_ranges(&all, 1) &&
+	       expect_eq("resident pages after", slot_resident(s),
+			 p->len / PAGE) &&
+	       expect_eq("resident pinned pages after",
+			 resident(s->hva + p->off, p->len), p->len / PAGE) &&
+	       deltas_check(d, ARRAY_LEN(d)) &&
+	       guest_sees(s, dropped, 2) && slot_check(s, dropped, 2);
+}
+
+/* Unpinned, the same report drops the rest. */
+static bool pinned_released(const struct slot *s, const struct pin *p, int fd)
+{
+	const struct imr_range all = { s->gpa, s->size };
+	struct delta d[] = { VM_DELTA("pinned_bytes", 0) };
+
+	if (syscall(__NR_io_uring_register, fd, IORING_UNREGISTER_BUFFERS,
+		    NULL, 0))
+		return fail("IORING_UNREGISTER_BUFFERS: %s", strerror(errno));
+	return deltas_begin(d, 1) && report_ranges(&all, 1) &&
+	       expect_eq("resident pages after unpinning", slot_resident(s),
+			 0) &&
+	       deltas_check(d, 1) &&
+	       guest_expect("guest reads an unpinned page", s->gpa + p->off,
+			    0) &&
+	       slot_check(s, &all, 1);
+}
+
+static enum result case_pinned(const void *arg)
+{
+	const struct pin *p = arg;
+	struct slot *s = &slots[p->slot];
+	enum result r;
+	bool ok;
+	int fd;
+
+	r = ring_pin(s->hva + p->off, p->len, &fd);
+	if (r != PASS)
+		return r;
+	ok = pinned_kept(s, p) && pinned_released(s, p, fd);
+	close(fd);
+	slot_fill(s);
+	return verdict(ok);
+}
+
+/* A userfaultfd in *fd with all of s registered in mode (UFFDIO_REGISTER_*). */
+static enum result uffd_register(const struct slot *s, uint64_t mode, int *fd)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)s->hva, s->size }, .mode = mode,
+	};
+	enum result r = PASS;
+
+	*fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (*fd < 0)
+		return skip_errno("userfaultfd");
+	if (ioctl(*fd, UFFDIO_API, &api))
+		r = skip_errno("UFFDIO_API");
+	else if ((mode & UFFDIO_REGISTER_MODE_WP) &&
+		 !(api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP))
+		r = skip("UFFDIO_API: no UFFD_FEATURE_PAGEFAULT_FLAG_WP");
+	else if (ioctl(*fd, UFFDIO_REGISTER, &reg))
+		r = verdict(fail("UFFDIO_REGISTER: %s", strerror(errno)));
+	if (r != PASS)
+		close(*fd);
+	return r;
+}
+
+/*
+ * Registered, the slot is only counted (mincore): a missing page touched
+ * now would wait for a fault handler there is none of.  Unregistered, its
+ * contents are checked.
+ */
+static enum result case_uffd(const void *arg)
+{
+	const struct slot *s = &slots[SLOT_UFFD];
+	const struct imr_range all = { s->gpa, s->size };
+	struct uffdio_range range = { (uintptr_t)s->hva, s->size };
+	struct delta d[] = { VM_DELTA("skipped_bytes", s->size) };
+	enum result r;
+	bool ok;
+	int fd;
+
+	r = uffd_register(s, *(const uint64_t *)arg, &fd);
+	if (r != PASS)
+		return r;
+	ok = deltas_begin(d, 1) && report_keeps(s, &all, 1) &&
+	     deltas_check(d, 1);
+	if (ioctl(fd, UFFDIO_UNREGISTER, &range))
+		ok = fail("UFFDIO_UNREGISTER: %s", strerror(errno));
+	close(fd);
+	return verdict(ok && guest_sees_kept(s, &all, 1));
+}
+
+static const uint64_t uffd_missing = UFFDIO_REGISTER_MODE_MISSING;
+static const uint64_t uffd_wp = UFFDIO_REGISTER_MODE_WP;
+
+/* ---- Cases: the rate limit (--rate) ------------------------------------ */
+
+#define RATE_KNOB	IMR_SYSFS "/max_calls_per_s"
+
+struct rate {
+	long long calls_per_s;
+	unsigned int calls;	/* at most RATE_MAX_CALLS */
+};
+
+static long long rate_saved = -1;	/* the knob's value to put back */
+static char rate_saved_str[24];		/* the same, for rate_restore() */
+
+static bool rate_set(long long calls_per_s)
+{
+	if (!sysfs_read(RATE_KNOB, &rate_saved))
+		return false;
+	snprintf(rate_saved_str, sizeof(rate_saved_str), "%lld\n", rate_saved);
+	return sysfs_write(RATE_KNOB, calls_per_s);
+}
+
+/* Async-signal-safe (on_alarm, on_term) and run at exit: knob put back. */
+static void rate_restore(void)
+{
+	int fd = rate_saved_str[0] ? open(RATE_KNOB, O_WRONLY) : -1;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = write(fd, rate_saved_str, strlen(rate_saved_str));
+	close(fd);
+	if (n > 0)
+		rate_saved_str[0] = 0;
+}
+
+static bool rate_restored(void)
+{
+	long long now;
+
+	if (!rate_saved_str[0])
+		return true;
+	rate_restore();
+	return sysfs_read(RATE_KNOB, &now) &&
+	       expect_eq("max_calls_per_s put back", now, rate_saved);
+}
+
+/* Back to back, call i reporting page i of SLOT_SMALL. */
+static void rate_burst(long *codes, unsigned int calls)
+{
+	unsigned int i;
+
+	for (i = 0; i < calls; i++) {
+		const struct imr_range r = { GPA_SMALL + i * PAGE, PAGE };
+
+		ranges_write(GPA_RANGES, &r, 1);
+		codes[i] = __imr_hc_report(&vcpu0, GPA_RANGES, 1, 0);
+	}
+}
+
+/* Only 0 and -IMR_EBUSY, at least one of each; *busy of the latter. */
+static bool rate_counts(const long *codes, unsigned int calls, long *busy)
+{
+	unsigned int i;
+	long ok = 0;
+
+	*busy = 0;
+	for (i = 0; i < calls; i++) {
+		ok += codes[i] == 0;
+		*busy += codes[i] == -IMR_EBUSY;
+		if (codes[i] && codes[i] != -IMR_EBUSY)
+			return expect_code("a report of the burst", codes[i],
+					   -IMR_EBUSY);
+	}
+	printf("# rate: %ld of %u calls admitted, %ld got -IMR_EBUSY\n",
+	       ok, calls, *busy);
+	return (ok > 0 || fail("no call of %u admitted", calls)) &&
+	       (*busy > 0 || fail("no call of %u got -IMR_EBUSY", calls));
+}
+
+/* The page at gpa of s: dropped (zeros, gone) or kept (pattern, there). */
+static bool page_expect(const struct slot *s, uint64_t gpa, bool dropped)
+{
+	const uint8_t *p = s->hva + (gpa - s->gpa);
+	uint32_t want = dropped ? 0 : pattern(gpa);
+
+	return expect_eq(dropped ? "admitted call's page resident" :
+			 "refused call's page resident", resident(p, PAGE),
+			 !dropped) &&
+	       guest_expect("guest reads the call's page", gpa, want) &&
+	       (page_is(p, want) ||
+		fail("got %#x want %#x (host reads gpa %#llx)",
+		     *(const uint32_t *)p, want, (unsigned long long)gpa));
+}
+
+static bool rate_pages(const long *codes, unsigned int calls)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < calls && ok; i++)
+		ok = page_expect(&slots[SLOT_SMALL], GPA_SMALL + i * PAGE,
+				 codes[i] == 0);
+	return ok;
+}
+
+static enum result case_rate_burst(const void *arg)
+{
+	const struct rate *rt = arg;
+	long codes[RATE_MAX_CALLS], busy = 0;
+	struct delta d[] = {
+		VM_DELTA("rate_limited", 0), VM_DELTA("errors", 0),
+	};
+	bool ok;
+
+	ok = deltas_begin(d, ARRAY_LEN(d)) && rate_set(rt->calls_per_s);
+	if (ok)
+		rate_burst(codes, rt->calls);
+	ok = rate_restored() && ok;
+	ok = ok && rate_counts(codes, rt->calls, &busy) &&
+	     rate_pages(codes, rt->calls);
+	d[0].want = d[1].want = busy;
+	ok = ok && deltas_check(d, ARRAY_LEN(d));
+	slot_fill(&slots[SLOT_SMALL]);
+	return verdict(ok);
+}
+
+/* The ceiling back at its old value, and a window later: admitted. */
+static enum result case_rate_after(const void *arg)
+{
+	usleep(200 * 1000);
+	return case_good(arg);
+}
+
 #define R(gpa, len)	{ (gpa), (len) }
 #define GOOD(...)	&(const struct good){ __VA_ARGS__ }
 #define BAD(...)	&(const struct bad){ __VA_ARGS__ }
+#define PIN(...)	&(const struct pin){ __VA_ARGS__ }
+#define RATE(...)	&(const struct rate){ __VA_ARGS__ }
 #define SMALL_END	(GPA_SMALL + 4 * MIB)
 
 static const uint64_t op_probe = IMR_OP_PROBE, op_report = IMR_OP_REPORT;
 
 static const struct test tests[] = {
 	{ "probe: version and max ranges", case_probe, NULL },
+	{ "probe: IMR_FEAT_HUGETLB as --expect-hugetlb says",
+	  case_hugetlb_feat, NULL },
 	{ "report 4 KiB (anon)", case_good, GOOD(.slot = SLOT_SMALL,
 	  .off = 0x305000, .len = PAGE, .nr = 1) },
-	{ "report 2 MiB (anon, THP)", case_good, GOOD(.slot = SLOT_THP,
-	  .off = 2 * MIB, .len = 2 * MIB, .nr = 1) },
+	{ "report 2 MiB (anon, THP): reclaimed", case_thp_split, GOOD(
+	  .slot = SLOT_THP, .off = 2 * MIB, .len = 2 * MIB, .nr = 1) },
+	{ "report 64 KiB inside a THP: split, not reclaimed", case_thp_split,
+	  GOOD(.slot = SLOT_THP, .off = 4 * MIB + 0x30000, .len = 64 * KIB,
+	  .nr = 1) },
 	{ "report IMR_MAX_RANGES ranges", case_good, GOOD(.slot = SLOT_SMALL,
 	  .len = PAGE, .stride = 2 * PAGE, .nr = IMR_MAX_RANGES) },
 	{ "report 64 KiB (memfd, hole punched)", case_good, GOOD(
 	  .slot = SLOT_MEMFD, .off = 0x110000, .len = 64 * KIB, .nr = 1,
 	  .feat = IMR_FEAT_SHMEM) },
-	{ "report 2 MiB (hugetlb memfd)", case_good, GOOD(.slot = SLOT_HUGE,
-	  .off = 2 * MIB, .len = 2 * MIB, .nr = 1, .feat = IMR_FEAT_HUGETLB) },
+	{ "report 2 MiB (hugetlb memfd): dropped iff IMR_FEAT_HUGETLB",
+	  case_hugetlb, GOOD(.slot = SLOT_HUGE, .off = 2 * MIB, .len = 2 * MIB,
+	  .nr = 1, .feat = IMR_FEAT_HUGETLB) },
+	{ "report over io_uring fixed buffers: pinned pages kept",
+	  case_pinned, PIN(.slot = SLOT_PIN, .off = 0x140000, .len = 1 * MIB) },
+	{ "report over userfaultfd (missing): kept", case_uffd, &uffd_missing },
+	{ "report over userfaultfd (wp): kept", case_uffd, &uffd_wp },
+	{ "report over a read-only private mapping: kept", case_kept, GOOD(
+	  .slot = SLOT_RO_PRIVATE, .len = 1 * MIB, .nr = 1) },
 	{ "range outside any slot", case_bad, BAD(.count = 1, .nr = 1,
 	  .r = { R(GPA_NO_SLOT, PAGE) }, .want = -IMR_ERANGE) },
 	{ "range straddling two slots", case_bad, BAD(.count = 1, .nr = 1,
@@ -808,6 +1401,28 @@ static const struct test enosys_tests[] = {
 	{ "report without host: -IMR_ENOSYS, nothing dropped", case_bad,
 	  BAD(.count = 1, .nr = 1, .r = { R(GPA_SMALL, PAGE) },
 	      .want = -IMR_ENOSYS) },
+};
+
+/* --sev-mark: after KVM_MEMORY_ENCRYPT_OP, whatever it returned. */
+static const struct test sev_tests[] = {
+	{ "probe after KVM_MEMORY_ENCRYPT_OP: answers", case_probe, NULL },
+	{ "report after KVM_MEMORY_ENCRYPT_OP: -IMR_EREFUSED, nothing dropped",
+	  case_bad, BAD(.count = 1, .nr = 1, .r = { R(GPA_SMALL, PAGE) },
+	  .want = -IMR_EREFUSED) },
+	{ "report anon, THP and memfd: -IMR_EREFUSED, nothing dropped",
+	  case_bad, BAD(.count = 3, .nr = 3, .r = {
+	  R(GPA_SMALL + 0x305000, PAGE), R(GPA_THP + 2 * MIB, 2 * MIB),
+	  R(GPA_MEMFD + 0x110000, 64 * KIB) }, .want = -IMR_EREFUSED) },
+};
+
+/* --rate */
+static const struct test rate_tests[] = {
+	{ "probe: version and max ranges", case_probe, NULL },
+	{ "50 reports at max_calls_per_s=20: some -IMR_EBUSY, counted",
+	  case_rate_burst, RATE(.calls_per_s = 20, .calls = 50) },
+	{ "ceiling put back: a report 200 ms later is admitted",
+	  case_rate_after, GOOD(.slot = SLOT_SMALL, .off = 0x100000,
+	  .len = PAGE, .nr = 1) },
 };
 
 /* ---- Runner --------------------------------------------------------- */
@@ -857,20 +1472,7 @@ static void run_tests(const struct test *t, int n, const char *skip_all)
 /* AnonHugePages of the THP slot's mapping, for the log. */
 static void print_thp(void)
 {
-	char line[256];
-	unsigned long lo, hi, kb;
-	bool in = false;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = (uintptr_t)slots[SLOT_THP].hva >= lo &&
-			     (uintptr_t)slots[SLOT_THP].hva < hi;
-		else if (in && sscanf(line, "AnonHugePages: %lu", &kb) == 1)
-			printf("# thp slot: AnonHugePages %lu kB\n", kb);
-	}
-	if (f)
-		fclose(f);
+	printf("# thp slot: AnonHugePages %ld kB\n", slot_thp_kib(&slots[SLOT_THP]));
 }
 
 /* ---- Storm ---------------------------------------------------------- */
@@ -974,15 +1576,35 @@ static void on_alarm(int sig)
 		"Bail out! timeout: a vCPU never came back from KVM_RUN\n";
 
 	(void)sig;
+	rate_restore();
 	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
 		_exit(3);
 	_exit(3);
 }
 
+/* Killed (the lab's own timeout): put the knob back, die of the signal. */
+static void on_term(int sig)
+{
+	rate_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* As a VMM setting up SEV does, before any hypercall; the result is moot. */
+static void sev_mark(void)
+{
+	struct kvm_sev_cmd cmd = { .id = KVM_SEV_INIT, .sev_fd = -1U };
+	int r = ioctl(vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	printf("# KVM_MEMORY_ENCRYPT_OP(KVM_SEV_INIT): %d (%s), error %u\n",
+	       r, r ? strerror(errno) : "done", cmd.error);
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--expect-enosys | --storm SECONDS "
-		"[--threads N] | --idle SECONDS] [--timeout SECONDS] "
+		"[--threads N] | --idle SECONDS | --sev-mark | --rate] "
+		"[--expect-hugetlb=0|1] [--timeout SECONDS] "
 		"[--no-irqchip]\n", argv0);
 	exit(2);
 }
@@ -995,7 +1617,7 @@ static int finish(const char *note)
 }
 
 struct opts {
-	bool expect_enosys, no_irqchip;
+	bool expect_enosys, no_irqchip, sev_mark, rate;
 	double storm, idle;
 	int threads, timeout;
 };
@@ -1019,6 +1641,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->idle = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--no-irqchip"))
 			o->no_irqchip = true;
+		else if (!strcmp(argv[i], "--sev-mark"))
+			o->sev_mark = true;
+		else if (!strcmp(argv[i], "--rate"))
+			o->rate = true;
+		else if (!strcmp(argv[i], "--expect-hugetlb=0") ||
+			 !strcmp(argv[i], "--expect-hugetlb=1"))
+			expect_hugetlb = argv[i][strlen(argv[i]) - 1] - '0';
 		else
 			usage(argv[0]);
 	}
@@ -1040,7 +1669,16 @@ static void print_setup(void)
 	print_thp();
 }
 
-#define ARRAY_LEN(a)	(int)(sizeof(a) / sizeof((a)[0]))
+/* The default table, or the one of --sev-mark or --rate (own VM each). */
+static void run_mode_tests(const struct opts *o, const char *skip_all)
+{
+	if (o->sev_mark)
+		run_tests(sev_tests, ARRAY_LEN(sev_tests), skip_all);
+	else if (o->rate)
+		run_tests(rate_tests, ARRAY_LEN(rate_tests), skip_all);
+	else
+		run_tests(tests, ARRAY_LEN(tests), skip_all);
+}
 
 int main(int argc, char **argv)
 {
@@ -1050,6 +1688,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_args(argc, argv, &o);
 	signal(SIGALRM, on_alarm);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	atexit(rate_restore);
 	alarm(o.timeout + (unsigned int)(o.storm + o.idle));
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
@@ -1077,9 +1718,11 @@ int main(int argc, char **argv)
 		run_tests(enosys_tests, ARRAY_LEN(enosys_tests), NULL);
 		return finish("");
 	}
+	if (o.sev_mark)
+		sev_mark();
 	if (__imr_hc_probe(&vcpu0) == -IMR_ENOSYS)
 		skip_all = "no IMR host (probe returned -IMR_ENOSYS)";
-	run_tests(tests, ARRAY_LEN(tests), skip_all);
+	run_mode_tests(&o, skip_all);
 	return finish(skip_all ? " (no IMR host: probe returned -IMR_ENOSYS)"
 			       : "");
 }

@@ -139,6 +139,8 @@ mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
 install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
 cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$p/lib/imr/"
 cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
+# Other users of the functions imr_host hooks (test/ipmod, hostabi).
+cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
 ship=$(directive ship)

@@ -19,3 +19,8 @@ expect_fail() {
 	shift
 	if "$@"; then result FAIL "$n" "unexpected success"; else result PASS "$n"; fi
 }
+
+# dmesg_has TEXT: the kernel log holds TEXT (a module said why it refused).
+dmesg_has() {
+	dmesg | grep -qF -- "$1"
+}

@@ -1,0 +1,49 @@
+# faultssnap: a QEMU background snapshot (migrate with the
+# background-snapshot capability: QEMU write-protects guest RAM with
+# userfaultfd and saves each page before the guest may change it) of a
+# reporting, churning guest, restored into a new QEMU.  imr_host must
+# leave userfaultfd-armed memory alone: a zap leaves no write-protect
+# marker, so the snapshot would save what the guest wrote after it began.
+# Pass: the restored guest's long-lived pattern and churn are intact.
+# L2 runs on one vCPU, like faultsmig (the same exception loops with two).
+# A/B: IMR_L2_CMDLINE=imr.noimr=1 runs it without imr_host (the guest
+# then cannot report, and says so; the snapshot and restore are the same).
+# lab: l2-cpus=1
+noimr=$(l2arg noimr)
+[ "$noimr" = 1 ] || check host-insmod insmod /lib/imr/imr_host.ko
+mkfifo /tmp/msrc.in /tmp/msrc.out
+cat /tmp/msrc.out >/tmp/msrc.log &
+start_guest src faultsmig 512 1 -monitor pipe:/tmp/msrc
+wait_mark src filled 300 || result FAIL src-filled-mark
+sleep 5
+r0=$(cat "$(hostvm src)/reports" 2>/dev/null || echo 0)
+t0=$(date +%s)
+echo 'migrate_set_capability background-snapshot on' >/tmp/msrc.in
+echo 'migrate "exec:cat > /tmp/mig.img"' >/tmp/msrc.in
+i=0
+while [ $i -lt 600 ]; do
+	sleep 0.5
+	echo 'info migrate' >/tmp/msrc.in
+	grep -qE 'Migration status: (completed|failed|cancelled)' /tmp/msrc.log && break
+	i=$((i + 1))
+done
+st=$(sed -n 's/^Migration status: \([a-z]*\).*/\1/p' /tmp/msrc.log | tail -n 1)
+secs=$(($(date +%s) - t0))
+v=$(hostvm src)
+r1=$(cat "$v/reports" 2>/dev/null || echo 0)
+echo "IMR-REPORT faultssnap snapshot status=$st secs=$secs image_bytes=$(wc -c </tmp/mig.img) reports_during=$((r1 - r0)) skipped_bytes=$(cat "$v/skipped_bytes" 2>/dev/null) reclaimed_bytes=$(cat "$v/reclaimed_bytes" 2>/dev/null)"
+check snapshot-completed test "$st" = completed
+# The guest reported while its RAM was write-protected: the test had
+# something to catch.
+[ "$noimr" = 1 ] || check snapshot-saw-reports test "$((r1 - r0))" -gt 0
+echo quit >/tmp/msrc.in
+sleep 1
+kill "$(guest_pid src)" 2>/dev/null
+sed 's/^/[src] /' /tmp/src.log
+start_guest dst faultsmig 512 1 -incoming "exec:cat /tmp/mig.img"
+progress dst &
+wait_guest dst 600
+echo "IMR-REPORT faultssnap host reclaimed_bytes=$(hsys reclaimed_bytes) skipped_bytes=$(hsys skipped_bytes) reports=$(hsys reports) errors=$(hsys errors)"
+[ "$noimr" = 1 ] && exit 0
+check host-no-errors test "$(hsys errors)" -eq 0
+check host-rmmod rmmod imr_host
