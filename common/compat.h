@@ -68,25 +68,47 @@
 #define IMR_EXTFRAG_ALLOCATES \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
 
+/*
+ * Both kernels: page_reporting_register() queues the first pass, which
+ * reads page_reporting_order only when it runs, at least a jiffy later
+ * (hooks.c never lets the delay be 0).  So we set prdev->order (what
+ * register() itself uses, where it uses one), and write the global only
+ * after register() succeeded, right away: in time for the first pass (had
+ * it ever won that race, it would merely have used the old order once).
+ * Never before: while register() may still fail with -EBUSY the global
+ * belongs to the driver registered (virtio_balloon).  Then read it back: a
+ * mismatch fails registration loudly instead of reporting at an order
+ * nobody asked for.
+ */
 #ifdef IMR_HAVE_PAGE_REPORTING_ORDER_EXPORT
 /* Exported by 6.12 (EXPORT_SYMBOL_GPL), declared only in mm/. */
 extern unsigned int page_reporting_order;
 
 /*
- * 6.12: a boot parameter or an earlier driver may have set it, and
- * page_reporting_register() keeps any value but -1: set it ourselves.
+ * 6.12's register() takes prdev->order (if 1..MAX_PAGE_ORDER, else
+ * pageblock_order) only while the global is -1, its value at boot; a boot
+ * parameter or an earlier driver's value (unregister does not reset it)
+ * stays.  So set the global ourselves.
  */
 static inline int imr_page_reporting_register(struct page_reporting_dev_info *prdev,
 					      unsigned int order, unsigned int *prev)
 {
+	unsigned int now;
 	int err;
 
 	*prev = READ_ONCE(page_reporting_order);
-	WRITE_ONCE(page_reporting_order, order);
+	prdev->order = order;
 	err = page_reporting_register(prdev);
 	if (err)
-		WRITE_ONCE(page_reporting_order, *prev);
-	return err;
+		return err;
+	WRITE_ONCE(page_reporting_order, order);
+	now = READ_ONCE(page_reporting_order);
+	if (now == order)
+		return 0;
+	pr_err("page_reporting_order is %u right after setting it to %u: something else sets it (/sys/module/page_reporting/parameters/page_reporting_order?); leave it alone and retry\n",
+	       now, order);
+	page_reporting_unregister(prdev);
+	return -EIO;
 }
 
 /* Give the next driver (virtio_balloon) the order it would have had. */
@@ -97,6 +119,8 @@ static inline void imr_page_reporting_unregister(struct page_reporting_dev_info 
 	WRITE_ONCE(page_reporting_order, prev);
 }
 #else
+#include <linux/magic.h>
+
 /*
  * 6.1 exports no page_reporting_order; page_reporting_register() sets it
  * to prdev->order ?: pageblock_order, so order 0 cannot be asked for that
@@ -108,7 +132,23 @@ static inline void imr_page_reporting_unregister(struct page_reporting_dev_info 
 #define IMR_PAGE_REPORTING_ORDER_PARAM \
 	"/sys/module/page_reporting/parameters/page_reporting_order"
 
-static inline int imr_page_reporting_order_param(unsigned int order)
+/*
+ * filp_open() resolves /sys in the caller's mount namespace (insmod's, or
+ * the writer of min_order's): only a file on sysfs is the kernel's
+ * parameter, not whatever a container put at that path.
+ */
+static inline struct file *imr_order_param_open(int flags)
+{
+	struct file *f = filp_open(IMR_PAGE_REPORTING_ORDER_PARAM, flags, 0);
+
+	if (!IS_ERR(f) && file_inode(f)->i_sb->s_magic != SYSFS_MAGIC) {
+		filp_close(f, NULL);
+		return ERR_PTR(-ENOENT);
+	}
+	return f;
+}
+
+static inline int imr_order_param_write(unsigned int order)
 {
 	struct file *f;
 	loff_t pos = 0;
@@ -117,12 +157,50 @@ static inline int imr_page_reporting_order_param(unsigned int order)
 	int len;
 
 	len = scnprintf(buf, sizeof(buf), "%u", order);
-	f = filp_open(IMR_PAGE_REPORTING_ORDER_PARAM, O_WRONLY, 0);
+	f = imr_order_param_open(O_WRONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	n = kernel_write(f, buf, len, &pos);
 	filp_close(f, NULL);
 	return n < 0 ? (int)n : 0;
+}
+
+/* The same file shows the variable itself (param_get_uint). */
+static inline int imr_order_param_read(unsigned int *order)
+{
+	struct file *f;
+	loff_t pos = 0;
+	char buf[12];
+	ssize_t n;
+
+	f = imr_order_param_open(O_RDONLY);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	return kstrtouint(buf, 10, order);
+}
+
+/* Write @order and check that it took effect. */
+static inline int imr_page_reporting_order_param(unsigned int order)
+{
+	unsigned int now;
+	int err;
+
+	err = imr_order_param_write(order) ?: imr_order_param_read(&now);
+	if (err) {
+		pr_err("cannot set page_reporting_order to %u through %s: %d (no sysfs at /sys in this mount namespace?); load imr_guest or write min_order from the initial namespace\n",
+		       order, IMR_PAGE_REPORTING_ORDER_PARAM, err);
+		return err;
+	}
+	if (now == order)
+		return 0;
+	pr_err("page_reporting_order reads %u after writing %u to %s: something else sets it; leave it alone and retry\n",
+	       now, order, IMR_PAGE_REPORTING_ORDER_PARAM);
+	return -EIO;
 }
 
 static inline int imr_page_reporting_register(struct page_reporting_dev_info *prdev,

@@ -8,23 +8,31 @@
  * rewrites the delay (4th argument, RCX) when dwork is ours; every other
  * caller is left alone.  It runs in any context (zone->lock held, IRQs
  * off): it only compares and stores.  A workqueue never runs one item
- * twice at once, so a short delay cannot make passes overlap.
+ * twice at once, so a short delay cannot make passes overlap.  The delay
+ * it writes is never 0 (delay.c says why) and grows while reports are
+ * refused (the back-off, also in delay.c).
  */
 #include <linux/jiffies.h>
 #include <linux/kprobes.h>
+#include <linux/minmax.h>
 #include <linux/workqueue.h>
 
 #include "compat.h"
+#include "delay.h"
 #include "imr_guest.h"
 
 static unsigned long imr_delay_target;	/* &prdev->work */
-static unsigned long imr_delay_jiffies;
+static unsigned long imr_delay_jiffies;	/* >= 1 */
 static unsigned int imr_delay_ms;
+/* Written by report() only (one work item, never two at once). */
+static unsigned long imr_backoff_jiffies;
+static unsigned int imr_backoff_ms;
 
 static int imr_qdw_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (regs->dx == imr_delay_target)
-		regs->cx = READ_ONCE(imr_delay_jiffies);
+		regs->cx = max(READ_ONCE(imr_delay_jiffies),
+			       READ_ONCE(imr_backoff_jiffies));
 	return 0;
 }
 
@@ -38,13 +46,33 @@ int imr_hooks_set_delay_ms(unsigned int ms)
 	if (ms > IMR_DELAY_MS_MAX)
 		return -EINVAL;
 	WRITE_ONCE(imr_delay_ms, ms);
-	WRITE_ONCE(imr_delay_jiffies, msecs_to_jiffies(ms));
+	WRITE_ONCE(imr_delay_jiffies, imr_delay_to_jiffies(ms));
 	return 0;
 }
 
 unsigned int imr_hooks_delay_ms(void)
 {
 	return READ_ONCE(imr_delay_ms);
+}
+
+/*
+ * report() returned @err: back off after a refusal (reserve hit, host busy
+ * or failing), not after a success.  The pass that ends on the refusal
+ * queues the next one through the kprobe above, with the longer delay.
+ */
+void imr_hooks_report_done(int err)
+{
+	unsigned int ms = imr_backoff_next_ms(imr_backoff_ms, err != 0);
+
+	if (ms == imr_backoff_ms)
+		return;
+	WRITE_ONCE(imr_backoff_ms, ms);
+	WRITE_ONCE(imr_backoff_jiffies, msecs_to_jiffies(ms));
+}
+
+unsigned int imr_hooks_backoff_ms(void)
+{
+	return READ_ONCE(imr_backoff_ms);
 }
 
 int imr_hooks_init(unsigned int delay_ms)

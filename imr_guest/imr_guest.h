@@ -22,6 +22,8 @@ struct imr_stats {
 	atomic64_t report_errors;	/* ... that returned < 0 */
 	atomic64_t reused_bytes;	/* reported memory allocated again */
 	atomic64_t last_report_us;	/* duration of the last hypercall */
+	atomic64_t reserve_hits;	/* report() calls refused: reserve */
+	atomic64_t untracked_bytes;	/* not reported: hot-added after load */
 };
 
 extern struct imr_stats imr_stats;
@@ -59,11 +61,14 @@ int imr_hooks_init(unsigned int delay_ms);
 void imr_hooks_exit(void);
 int imr_hooks_set_delay_ms(unsigned int ms);
 unsigned int imr_hooks_delay_ms(void);
+void imr_hooks_report_done(int err);
+unsigned int imr_hooks_backoff_ms(void);
 
 /* track.c: which reported pages are still free */
 int imr_track_init(void);
 void imr_track_exit(void);
 void imr_track_reported(const struct imr_range *r, unsigned int n);
+bool imr_track_covers(phys_addr_t pa, unsigned long len);
 unsigned long imr_track_live_pages(void);
 
 /* sysfs.c */

@@ -7,11 +7,13 @@
  * per batch), which drops their backing; the guest's next touch reads zeros.
  * hooks.c makes that happen delay_ms after a free instead of 2 s.
  */
+#include <linux/cc_platform.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include "compat.h"
+#include "admit.h"
 #include "imr_guest.h"
 
 static bool enabled = true;
@@ -24,7 +26,7 @@ MODULE_PARM_DESC(min_order, "Smallest block reported, as a buddy order (default 
 
 static unsigned int delay_ms = 10;
 module_param(delay_ms, uint, 0444);
-MODULE_PARM_DESC(delay_ms, "Delay from a free to the report pass, ms (default 10, max 10000)");
+MODULE_PARM_DESC(delay_ms, "Delay from a free to the report pass, ms (default 10, max 10000; 0: next tick)");
 
 static int __init imr_check_params(void)
 {
@@ -38,14 +40,20 @@ static int __init imr_check_params(void)
 	return 0;
 }
 
-/* Poisoned free pages hold a pattern; after a report they would read zeros. */
-static int __init imr_check_poison(void)
+/* Before any hypercall: a confidential VM is refused before it makes one. */
+static int __init imr_check_machine(void)
 {
-	if (page_poisoning_enabled_static()) {
-		pr_err("page poisoning is on: boot without page_poison=1\n");
-		return -EINVAL;
-	}
-	return 0;
+	struct imr_admit_env env = {
+		.mem_encrypted = cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT),
+		.page_poisoning = page_poisoning_enabled_static(),
+	};
+	const char *why;
+	int err;
+
+	err = imr_admit(&env, &why);
+	if (err)
+		pr_err("%s\n", why);
+	return err;
 }
 
 static int __init imr_guest_init(void)
@@ -53,7 +61,7 @@ static int __init imr_guest_init(void)
 	struct imr_host_info host;
 	int err;
 
-	err = imr_check_params() ?: imr_check_poison() ?: imr_host_probe(&host);
+	err = imr_check_params() ?: imr_check_machine() ?: imr_host_probe(&host);
 	if (err)
 		return err;
 	err = imr_report_init(host.max_ranges);

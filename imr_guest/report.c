@@ -4,12 +4,14 @@
  * taken the blocks in @sgl off the free lists under zone->lock: nobody can
  * allocate them until we return and it puts them back, so the host may
  * drop them now.  One work item calls us, never two at once, so the one
- * page-sized hypercall buffer needs no lock.
+ * page-sized hypercall buffer needs no lock.  It calls us without locks
+ * held, so we may sleep.
  */
 #include <linux/kernel.h>
 #include <linux/math.h>
 #include <linux/mm.h>
 #include <linux/page_reporting.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/timekeeping.h>
 #include <linux/vmstat.h>
@@ -73,7 +75,23 @@ static bool imr_reserve_hit(void)
 {
 	unsigned long free = global_zone_page_state(NR_FREE_PAGES);
 
-	return free < imr_track_live_pages() + READ_ONCE(imr_reserve_pages);
+	if (free >= imr_track_live_pages() + READ_ONCE(imr_reserve_pages))
+		return false;
+	atomic64_inc(&imr_stats.reserve_hits);
+	return true;
+}
+
+/*
+ * A block the tracking bitmap cannot cover (hot-added after load) is left
+ * out: it stays backed.  page_reporting still marks it reported, so it is
+ * not offered again until it has been allocated and freed.
+ */
+static bool imr_tracked(phys_addr_t pa, unsigned int len)
+{
+	if (imr_track_covers(pa, len))
+		return true;
+	atomic64_add(len, &imr_stats.untracked_bytes);
+	return false;
 }
 
 static int imr_fill(struct imr_batch *b, struct scatterlist *sgl,
@@ -85,7 +103,11 @@ static int imr_fill(struct imr_batch *b, struct scatterlist *sgl,
 
 	imr_batch_init(b, imr_buf, IMR_MAX_RANGES);
 	for_each_sg(sgl, sg, nents, i) {
-		err = imr_batch_add(b, page_to_phys(sg_page(sg)), sg->length);
+		phys_addr_t pa = page_to_phys(sg_page(sg));
+
+		if (!imr_tracked(pa, sg->length))
+			continue;
+		err = imr_batch_add(b, pa, sg->length);
 		if (err)
 			return err;
 	}
@@ -139,6 +161,12 @@ static int imr_send_chunk(struct imr_range *r, unsigned int n)
  * Usually one hypercall.  When one of several fails, the earlier chunks
  * are dropped already: that is fine, the blocks are free either way and
  * just go back unmarked, to be reported again later.
+ *
+ * Yield before each hypercall: page_reporting calls report() back to back
+ * from one work item (a batch of 32 blocks each, until a pass is done) and
+ * never yields itself.  Debian's kernels are PREEMPT_VOLUNTARY, so in a
+ * large guest one pass would otherwise hold a per-CPU kworker's CPU for
+ * hundreds of ms.  No lock is held here (see the top of the file).
  */
 static int imr_send(struct imr_batch *b)
 {
@@ -146,6 +174,7 @@ static int imr_send(struct imr_batch *b)
 	int err;
 
 	for (pos = 0; (n = imr_batch_chunk(b, pos, max)); pos += n) {
+		cond_resched();
 		err = imr_send_chunk(&b->r[pos], n);
 		if (err)
 			return err;
@@ -153,8 +182,7 @@ static int imr_send(struct imr_batch *b)
 	return 0;
 }
 
-int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
-	       unsigned int nents)
+static int imr_report_batch(struct scatterlist *sgl, unsigned int nents)
 {
 	struct imr_batch b;
 	int err;
@@ -167,6 +195,16 @@ int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
 		return err;
 	}
 	return imr_send(&b);
+}
+
+/* Any error ends page_reporting's pass; hooks.c then delays the next. */
+int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
+	       unsigned int nents)
+{
+	int err = imr_report_batch(sgl, nents);
+
+	imr_hooks_report_done(err);
+	return err;
 }
 
 int imr_report_init(unsigned int max_ranges)

@@ -36,6 +36,8 @@ IMR_STAT_ATTR(reports);
 IMR_STAT_ATTR(report_errors);
 IMR_STAT_ATTR(reused_bytes);
 IMR_STAT_ATTR(last_report_us);
+IMR_STAT_ATTR(reserve_hits);
+IMR_STAT_ATTR(untracked_bytes);
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -91,6 +93,13 @@ static ssize_t delay_ms_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ?: count;
 }
 
+/* Extra wait before the next pass while reports are refused (0: none). */
+static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", imr_hooks_backoff_ms());
+}
+
 static ssize_t reserve_kib_show(struct kobject *kobj, struct kobj_attribute *attr,
 				char *buf)
 {
@@ -111,6 +120,7 @@ static struct kobj_attribute imr_attr_enabled = __ATTR_RW(enabled);
 static struct kobj_attribute imr_attr_min_order = __ATTR_RW(min_order);
 static struct kobj_attribute imr_attr_delay_ms = __ATTR_RW(delay_ms);
 static struct kobj_attribute imr_attr_reserve_kib = __ATTR_RW(reserve_kib);
+static struct kobj_attribute imr_attr_backoff_ms = __ATTR_RO(backoff_ms);
 
 static struct attribute *imr_attrs[] = {
 	&imr_attr_enabled.attr,
@@ -122,6 +132,9 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_report_errors.attr,
 	&imr_attr_reused_bytes.attr,
 	&imr_attr_last_report_us.attr,
+	&imr_attr_reserve_hits.attr,
+	&imr_attr_untracked_bytes.attr,
+	&imr_attr_backoff_ms.attr,
 	NULL
 };
 

@@ -3,94 +3,68 @@
  * Which reported pages are still free: one bit per 4 KiB page frame, set
  * after the host acknowledged a report, cleared when the block leaves the
  * buddy allocator.  That gives reused_bytes and the "reported and still
- * free" total the reserve is computed from.
+ * free" total the reserve is computed from; the rules are in bits.c.
  *
  * Set: report() runs while page_reporting holds the blocks isolated, so
- * none of them can be allocated (and so cleared) concurrently; no lock is
- * needed beyond atomic word updates (neighbouring zones share words).
+ * none of them can be allocated (and so cleared) concurrently.
  * Clear: the allocator's tracepoints, which fire under zone->lock for every
  * block taken off the free lists (mm_page_alloc_zone_locked; since 6.10
- * also mm_page_alloc_extfrag), and a kprobe on __isolate_free_page
- * (compaction and contig allocation take free blocks that way; it is also
- * how page_reporting isolates, which is harmless: bits are set again after
- * the report).  Frames beyond the end of boot-time memory (hot-added) are
- * not tracked: they count as reused, the safe side for the reserve.
+ * also mm_page_alloc_extfrag), and a kretprobe on __isolate_free_page for
+ * the blocks compaction and contiguous allocation take that way: only when
+ * it succeeded, and never for our own page_reporting pass (its blocks stay
+ * free; report() decides).  A kprobe on __putback_isolated_page sets a
+ * block again when someone else isolated it only to put it straight back.
+ *
+ * Frames beyond the end of memory at load (hot-added later) are not
+ * tracked, and so never reported (report.c asks imr_track_covers()): a
+ * dropped frame the bitmap cannot count would look backed to the reserve.
+ * Reloading the module covers them.
  */
 #include <linux/bitmap.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/percpu.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
+#include "bits.h"
 #include "imr_guest.h"
 
-static atomic_long_t *imr_words;	/* the bitmap, updated word-wise */
-static unsigned long imr_nbits;		/* page frames covered */
-static atomic_long_t imr_live;		/* bits set */
-
-/* Set (or clear) @mask in one word; returns how many bits changed. */
-static unsigned int imr_word_update(atomic_long_t *w, unsigned long mask,
-				    bool set)
-{
-	unsigned long old;
-
-	if (set) {
-		old = atomic_long_fetch_or(mask, w);
-		return hweight_long(mask & ~old);
-	}
-	old = atomic_long_fetch_andnot(mask, w);
-	return hweight_long(mask & old);
-}
-
-static unsigned long imr_bits_update(unsigned long start, unsigned long end,
-				     bool set)
-{
-	unsigned long span, n = 0;
-	unsigned int lo;
-
-	end = min(end, imr_nbits);
-	while (start < end) {
-		lo = start % BITS_PER_LONG;
-		span = min(end - start, (unsigned long)(BITS_PER_LONG - lo));
-		n += imr_word_update(&imr_words[BIT_WORD(start)],
-				     GENMASK(lo + span - 1, lo), set);
-		start += span;
-	}
-	return n;
-}
+static struct imr_bits imr_bits;
+static DEFINE_PER_CPU(struct imr_isolated, imr_isolated);
 
 void imr_track_reported(const struct imr_range *r, unsigned int n)
 {
-	unsigned long pfn, added = 0;
+	for (; n--; r++)
+		imr_bits_set(&imr_bits, le64_to_cpu(r->gpa) >> PAGE_SHIFT,
+			     le64_to_cpu(r->len) >> PAGE_SHIFT);
+}
 
-	for (; n--; r++) {
-		pfn = le64_to_cpu(r->gpa) >> PAGE_SHIFT;
-		added += imr_bits_update(pfn, pfn + (le64_to_cpu(r->len) >> PAGE_SHIFT),
-					 true);
-	}
-	atomic_long_add(added, &imr_live);
+/* May the block at @pa of @len bytes be reported at all? */
+bool imr_track_covers(phys_addr_t pa, unsigned long len)
+{
+	return imr_bits_covers(&imr_bits, PHYS_PFN(pa), len >> PAGE_SHIFT);
 }
 
 unsigned long imr_track_live_pages(void)
 {
-	return max(atomic_long_read(&imr_live), 0L);
+	return imr_bits_live(&imr_bits);
+}
+
+static void imr_track_reused(unsigned long pages)
+{
+	if (pages)
+		atomic64_add((u64)pages << PAGE_SHIFT, &imr_stats.reused_bytes);
 }
 
 /* A block of 2^order frames at @page left the free lists. */
 static void imr_track_taken(struct page *page, unsigned int order)
 {
-	unsigned long pfn = page_to_pfn(page), end = pfn + (1UL << order);
-	unsigned long n;
-
-	end = min(end, imr_nbits);
-	if (pfn >= end || find_next_bit((unsigned long *)imr_words, end, pfn) >= end)
-		return;
-	n = imr_bits_update(pfn, end, false);
-	atomic_long_sub(n, &imr_live);
-	atomic64_add((u64)n << PAGE_SHIFT, &imr_stats.reused_bytes);
+	imr_track_reused(imr_bits_clear(&imr_bits, page_to_pfn(page), 1UL << order));
 }
 
 static void imr_tp_zone_locked(void *data, struct page *page, unsigned int order,
@@ -106,19 +80,74 @@ static void __maybe_unused imr_tp_extfrag(void *data, struct page *page,
 	imr_track_taken(page, alloc_order);
 }
 
-/* __isolate_free_page(struct page *page, unsigned int order) */
-static int imr_isolate_pre(struct kprobe *p, struct pt_regs *regs)
+/*
+ * Is this page_reporting's pass on our behalf (report() is its callee)?
+ * A direct compaction inside that work item (its scatterlist allocation)
+ * would pass for ours too: its blocks then stay counted, the safe error.
+ */
+static bool imr_track_our_pass(void)
 {
-	unsigned int order = regs->si;	/* 32-bit argument */
+	return current_work() == &imr_control_work()->work;
+}
 
-	if (order < NR_PAGE_ORDERS)
-		imr_track_taken((struct page *)regs->di, order);
+struct imr_isolate_call {
+	struct page *page;
+	unsigned int order;
+	bool ours;
+};
+
+/* int __isolate_free_page(struct page *page, unsigned int order) */
+static int imr_isolate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct imr_isolate_call *c = (struct imr_isolate_call *)ri->data;
+
+	c->page = (struct page *)regs->di;
+	c->order = regs->si;	/* 32-bit argument */
+	c->ours = imr_track_our_pass();
+	return c->order < NR_PAGE_ORDERS ? 0 : 1;	/* 1: no return probe */
+}
+
+/* It returns 0 when the watermark check refused: the block is still free. */
+static int imr_isolate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct imr_isolate_call *c = (struct imr_isolate_call *)ri->data;
+
+	imr_track_reused(imr_bits_isolated(&imr_bits, this_cpu_ptr(&imr_isolated),
+					   page_to_pfn(c->page), c->order,
+					   regs_return_value(regs) != 0, c->ours));
 	return 0;
 }
 
-static struct kprobe imr_isolate_kprobe = {
-	.symbol_name = "__isolate_free_page",
-	.pre_handler = imr_isolate_pre,
+/*
+ * Under zone->lock with interrupts off: one call per CPU at a time, so the
+ * default number of instances (2 per CPU) never runs out.
+ */
+static struct kretprobe imr_isolate_kretprobe = {
+	.kp.symbol_name = "__isolate_free_page",
+	.entry_handler = imr_isolate_entry,
+	.handler = imr_isolate_ret,
+	.data_size = sizeof(struct imr_isolate_call),
+};
+
+/*
+ * void __putback_isolated_page(struct page *page, unsigned int order, int mt)
+ * (reused_bytes keeps the block: counters never go down; the reserve is
+ * what must be right.)
+ */
+static int imr_putback_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned int order = regs->si;
+
+	if (order < NR_PAGE_ORDERS)
+		imr_bits_putback(&imr_bits, this_cpu_ptr(&imr_isolated),
+				 page_to_pfn((struct page *)regs->di), order,
+				 imr_track_our_pass());
+	return 0;
+}
+
+static struct kprobe imr_putback_kprobe = {
+	.symbol_name = "__putback_isolated_page",
+	.pre_handler = imr_putback_pre,
 };
 
 struct imr_tp {
@@ -179,35 +208,57 @@ static unsigned long imr_end_pfn(void)
 	return end;
 }
 
+static int imr_track_probes_register(void)
+{
+	int err;
+
+	err = register_kretprobe(&imr_isolate_kretprobe);
+	if (err) {
+		pr_err("cannot hook __isolate_free_page (kretprobe): %d\n", err);
+		return err;
+	}
+	err = register_kprobe(&imr_putback_kprobe);
+	if (err) {
+		pr_err("cannot hook __putback_isolated_page: %d\n", err);
+		unregister_kretprobe(&imr_isolate_kretprobe);
+	}
+	return err;
+}
+
+static void imr_track_probes_unregister(void)
+{
+	unregister_kprobe(&imr_putback_kprobe);
+	unregister_kretprobe(&imr_isolate_kretprobe);
+}
+
 int imr_track_init(void)
 {
 	int err;
 
-	imr_nbits = imr_end_pfn();
-	imr_words = vzalloc(BITS_TO_LONGS(imr_nbits) * sizeof(*imr_words));
-	if (!imr_words)
+	imr_bits.nbits = imr_end_pfn();
+	atomic_long_set(&imr_bits.live, 0);
+	imr_bits.words = vzalloc(BITS_TO_LONGS(imr_bits.nbits) * sizeof(*imr_bits.words));
+	if (!imr_bits.words)
 		return -ENOMEM;
 	err = imr_tps_register();
 	if (err)
 		goto err_bitmap;
-	err = register_kprobe(&imr_isolate_kprobe);
-	if (err) {
-		pr_err("cannot hook __isolate_free_page: %d\n", err);
+	err = imr_track_probes_register();
+	if (err)
 		goto err_tps;
-	}
 	return 0;
 
 err_tps:
 	imr_tps_unregister(ARRAY_SIZE(imr_tps));
 err_bitmap:
-	vfree(imr_words);
+	vfree(imr_bits.words);
 	return err;
 }
 
 void imr_track_exit(void)
 {
-	unregister_kprobe(&imr_isolate_kprobe);
+	imr_track_probes_unregister();
 	imr_tps_unregister(ARRAY_SIZE(imr_tps));
-	vfree(imr_words);
-	imr_words = NULL;
+	vfree(imr_bits.words);
+	imr_bits.words = NULL;
 }

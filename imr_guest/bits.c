@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reported-page bitmap and the rules for changing it (see bits.h for
+ * why over-counting is the safe error).  Callers are the allocator hooks
+ * in track.c (under zone->lock, any context) and report() (work item):
+ * word-wise atomics, no lock.
+ */
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+
+#include "bits.h"
+
+/* Set (or clear) @mask in one word; returns how many bits changed. */
+static unsigned int imr_word_update(atomic_long_t *w, unsigned long mask,
+				    bool set)
+{
+	unsigned long old = atomic_long_read(w);
+
+	/* Most allocations touch no reported page: spare them the atomic. */
+	if (set ? (old & mask) == mask : !(old & mask))
+		return 0;
+	if (set) {
+		old = atomic_long_fetch_or(mask, w);
+		return hweight_long(mask & ~old);
+	}
+	old = atomic_long_fetch_andnot(mask, w);
+	return hweight_long(mask & old);
+}
+
+static unsigned long imr_bits_update(struct imr_bits *b, unsigned long pfn,
+				     unsigned long n, bool set)
+{
+	unsigned long span, end, changed = 0;
+	unsigned int lo;
+
+	if (pfn >= b->nbits)
+		return 0;
+	end = pfn + min(n, b->nbits - pfn);
+	while (pfn < end) {
+		lo = pfn % BITS_PER_LONG;
+		span = min(end - pfn, (unsigned long)(BITS_PER_LONG - lo));
+		changed += imr_word_update(&b->words[BIT_WORD(pfn)],
+					   GENMASK(lo + span - 1, lo), set);
+		pfn += span;
+	}
+	if (set)
+		atomic_long_add(changed, &b->live);
+	else
+		atomic_long_sub(changed, &b->live);
+	return changed;
+}
+
+/* @n frames from @pfn were reported; returns how many were not yet live. */
+unsigned long imr_bits_set(struct imr_bits *b, unsigned long pfn,
+			   unsigned long n)
+{
+	return imr_bits_update(b, pfn, n, true);
+}
+
+/* @n frames from @pfn left the free lists; returns how many were live. */
+unsigned long imr_bits_clear(struct imr_bits *b, unsigned long pfn,
+			     unsigned long n)
+{
+	return imr_bits_update(b, pfn, n, false);
+}
+
+/*
+ * Can frames @pfn .. @pfn + @n - 1 be reported?  Only if all of them are
+ * tracked: a reported frame the bitmap cannot hold (memory hot-added after
+ * load) would be dropped yet counted as backed, the unsafe error.
+ */
+bool imr_bits_covers(const struct imr_bits *b, unsigned long pfn,
+		     unsigned long n)
+{
+	return n && pfn < b->nbits && n <= b->nbits - pfn;
+}
+
+unsigned long imr_bits_live(const struct imr_bits *b)
+{
+	return max(atomic_long_read(&b->live), 0L);
+}
+
+/*
+ * __isolate_free_page() took (@isolated) or failed to take the 2^@order
+ * block at @pfn.  Returns the live frames that left the free lists.
+ *
+ * - It failed (watermark): the block is still free, nothing changes.
+ * - Our own page_reporting pass took it (@ours): nothing changes either.
+ *   Its live frames stay free and dropped until the pass puts them back:
+ *   report() sets the whole block once the host took it, and a refused
+ *   or failed report leaves them as true as they were.  (A block can be
+ *   partly live and not PageReported: a reported block that merged with a
+ *   fresh buddy, or the rest of one an allocation split.)
+ * - Anyone else (compaction, contiguous allocation) took it for use: clear,
+ *   but remember the block in case it is put straight back.
+ */
+unsigned long imr_bits_isolated(struct imr_bits *b, struct imr_isolated *last,
+				unsigned long pfn, unsigned int order,
+				bool isolated, bool ours)
+{
+	unsigned long n = 0;
+
+	if (ours)
+		return 0;
+	if (isolated)
+		n = imr_bits_clear(b, pfn, 1UL << order);
+	last->pfn = pfn;
+	last->order = order;
+	last->had_bits = n != 0;
+	return n;
+}
+
+/*
+ * __putback_isolated_page() returned the 2^@order block at @pfn to the free
+ * lists.  Our pass's blocks are handled by report() (see above); anyone
+ * else's is the one just isolated on this CPU: it never left the guest's
+ * free memory, so its frames are live again.  All of them, where only some
+ * were: a few too many is the safe error, and the block is not PageReported
+ * (it will be reported and set again, or allocated and cleared).  Returns
+ * the frames made live.
+ */
+unsigned long imr_bits_putback(struct imr_bits *b,
+			       const struct imr_isolated *last,
+			       unsigned long pfn, unsigned int order, bool ours)
+{
+	if (ours || !last->had_bits || last->pfn != pfn || last->order != order)
+		return 0;
+	return imr_bits_set(b, pfn, 1UL << order);
+}
