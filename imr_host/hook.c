@@ -156,7 +156,7 @@ static int imr_kprobe_register(struct kprobe *kp)
  * __disarm_kprobe_ftrace() (seen in the lab).  So a scout probe without a
  * post_handler looks first: kprobes link a joining probe into the
  * aggregate's list, a probe alone keeps an empty one.  A kprobe placed in
- * the moment between the scout and the real probe is not seen (README).
+ * the moment between the scout and the real probe is not seen (docs/SECURITY.md).
  */
 static struct kprobe imr_hc_scout = {
 	.symbol_name = "kvm_emulate_hypercall",

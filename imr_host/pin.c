@@ -16,7 +16,7 @@
  *
  * What this cannot see: a pin taken after the look and before the zap
  * (GUP-fast pins without the mmap lock, and slow GUP takes it shared, as
- * we do).  README, Security.
+ * we do).  docs/SECURITY.md.
  */
 #include <linux/mm.h>
 #include <linux/sched/coredump.h>

@@ -49,8 +49,8 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(imr_kobj_stats(kobj)->enabled));
 }
 
-static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t len)
+/* Store "0" or "1" into *dst. */
+static ssize_t imr_store_01(const char *buf, size_t len, bool *dst)
 {
 	bool val;
 	int err;
@@ -58,8 +58,14 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	err = imr_parse_01(buf, len, &val);
 	if (err)
 		return err;
-	WRITE_ONCE(imr_kobj_stats(kobj)->enabled, val);
+	WRITE_ONCE(*dst, val);
 	return len;
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t len)
+{
+	return imr_store_01(buf, len, &imr_kobj_stats(kobj)->enabled);
 }
 
 static struct kobj_attribute imr_attr_enabled = __ATTR_RW(enabled);
@@ -75,14 +81,7 @@ static ssize_t hugetlb_enabled_store(struct kobject *kobj,
 				     struct kobj_attribute *attr,
 				     const char *buf, size_t len)
 {
-	bool val;
-	int err;
-
-	err = imr_parse_01(buf, len, &val);
-	if (err)
-		return err;
-	WRITE_ONCE(imr_hugetlb_enabled, val);
-	return len;
+	return imr_store_01(buf, len, &imr_hugetlb_enabled);
 }
 
 static struct kobj_attribute imr_attr_hugetlb_enabled = __ATTR_RW(hugetlb_enabled);

@@ -24,13 +24,14 @@ ignore=FILE_PATH_CHANGES
 
 # Exceptions, one per line: FILE TYPE, each with its reason.
 exceptions='
-# compat.h is the one place that compares kernel versions (STYLE.md 1, 3):
+# compat.h is the one place that compares kernel versions (as in
+# the WireGuard compat tree; .c files test named features at most):
 # the #error fence and IMR_EXTFRAG_ALLOCATES.  checkpatch flags the macro
 # and sees two constants in "LINUX_VERSION_CODE < KERNEL_VERSION(...)".
 common/compat.h LINUX_VERSION_CODE
 common/compat.h CONSTANT_COMPARISON
 # The ABI header also compiles in user space (test/hc_test.c, tools/,
-# KUnit, any VMM) where u64 and BIT() do not exist (STYLE.md 8), like
+# KUnit, any VMM) where u64 and BIT() do not exist, like
 # include/uapi/linux/kvm_para.h.
 common/imr_abi.h PREFER_KERNEL_TYPES
 common/imr_abi.h BIT_MACRO

@@ -91,6 +91,9 @@ mkguest() {
 }
 mkhosttree() {
 	mkhost "$1/host" 1 314572800 4096 75 600 3 2
+	# The keep-it counters (imr_host/drop.c), on the host only.
+	setv "$1/host" pinned_bytes 8192; setv "$1/host" split_bytes 65536
+	setv "$1/host" hugetlb_bytes 2097152; setv "$1/host" rate_limited 5
 	mkdir -p "$1/host/vms"
 	mkhost "$1/host/vms/1234-1" 1 104857600 0 25 200 0 0
 	mkhost "$1/host/vms/1300-2" 0 209715200 4096 50 400 3 2
@@ -136,6 +139,7 @@ has host-v-vm2 "$t/hv.txt" '^ +1300 +2 +- +- +200\.0 +50 +3 +2 +0$'
 IMR_SYSFS=$H $I -1 --json >"$t/h.json"
 t_check host-json-valid json_ok "$t/h.json"
 jtest host-json-values "$t/h.json" 0 'j["guest"] is None and j["host"]["reclaimed_bytes"]==314572800 and j["host"]["reports"]==75 and j["host"]["rejected_ranges"]==3 and j["host"]["errors"]==2 and j["host"]["skipped_bytes"]==4096 and j["host"]["rates"] is None and j["elapsed_s"] is None'
+jtest host-json-keep "$t/h.json" 0 'j["host"]["pinned_bytes"]==8192 and j["host"]["split_bytes"]==65536 and j["host"]["hugetlb_bytes"]==2097152 and j["host"]["rate_limited"]==5 and j["host"]["vms"][0]["pinned_bytes"] is None'
 jtest host-json-vms "$t/h.json" 0 '[(v["vmm_pid"],v["vm"],v["reclaimed_bytes"],v["enabled"]) for v in j["host"]["vms"]]==[(1234,1,104857600,1),(1300,2,209715200,0)]'
 IMR_SYSFS=$H $I --prometheus >"$t/h.prom"; rc=$?
 t_check host-prom-rc [ $rc -eq 0 ]
@@ -143,6 +147,10 @@ t_check host-promtool prom_ok "$t/h.prom"
 has host-prom-up "$t/h.prom" '^imr_up\{side="host"\} 1$'
 has host-prom-up-guest "$t/h.prom" '^imr_up\{side="guest"\} 0$'
 has host-prom-reclaimed "$t/h.prom" '^imr_host_reclaimed_bytes_total 314572800$'
+has host-prom-pinned "$t/h.prom" '^imr_host_pinned_bytes_total 8192$'
+has host-prom-split "$t/h.prom" '^imr_host_split_bytes_total 65536$'
+has host-prom-hugetlb "$t/h.prom" '^imr_host_hugetlb_bytes_total 2097152$'
+has host-prom-rate-limited "$t/h.prom" '^imr_host_rate_limited_total 5$'
 has host-prom-type "$t/h.prom" '^# TYPE imr_host_reclaimed_bytes_total counter$'
 has host-prom-help "$t/h.prom" '^# HELP imr_host_errors_total .'
 has host-prom-enabled "$t/h.prom" '^imr_host_enabled 1$'

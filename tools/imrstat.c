@@ -59,7 +59,7 @@ struct field {
 /* /sys/kernel/imr/host and every vms/<vmm pid>-<n>: imr_host/sysfs.c */
 enum {
 	H_ENABLED, H_RECLAIMED, H_SKIPPED, H_REPORTS, H_RANGES, H_REJECTED,
-	H_ERRORS, H_NR
+	H_ERRORS, H_PINNED, H_SPLIT, H_HUGETLB, H_RATE_LIMITED, H_NR
 };
 
 static const struct field host_fields[H_NR] = {
@@ -77,6 +77,14 @@ static const struct field host_fields[H_NR] = {
 	  "Ranges in report hypercalls that were refused" },
 	{ "errors", "errors_total", COUNTER, 1, 1,
 	  "Report hypercalls that were refused" },
+	{ "pinned_bytes", "pinned_bytes_total", COUNTER, 1, 1,
+	  "Reported guest memory left alone because something holds it pinned" },
+	{ "split_bytes", "split_bytes_total", COUNTER, 1, 1,
+	  "Reported guest memory zapped inside a huge page, freed only when it splits" },
+	{ "hugetlb_bytes", "hugetlb_bytes_total", COUNTER, 1, 1,
+	  "Huge pages handed back to the hugetlb pool (hugetlb_enabled)" },
+	{ "rate_limited", "rate_limited_total", COUNTER, 1, 1,
+	  "Report hypercalls refused over the VM's ceilings" },
 };
 
 /* /sys/kernel/imr/guest: imr_guest/sysfs.c */

@@ -20,7 +20,7 @@ echo 0 >$g/delay_ms
 hot=64
 if [ "$mode" = press ]; then
 	# The hot set stays small, so that the squeeze swaps the cold block
-	# rather than thrashing what the guest runs on (README, Known gaps:
+	# rather than thrashing what the guest runs on (docs/lab-notes.md:
 	# "Nested TCG: exception loops").
 	hot=32
 	: >/tmp/mv.out

@@ -15,7 +15,7 @@
 # An earlier version squeezed to a fixed 320 MiB, below the guests' hot
 # sets: L2 then faulted the guests' running pages in and out all the time,
 # and nested TCG reset or wedged guests (and L2) about every other run,
-# with or without IMR (README, Known gaps).  Squeezing the cold part tests
+# with or without IMR (docs/lab-notes.md).  Squeezing the cold part tests
 # the same drop paths without that.
 # lab: ship=test/lab/ship-kmod.sh zram zram
 # imr.presssecs=N on L2's command line (IMR_L2_CMDLINE): a longer squeeze.
