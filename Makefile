@@ -17,7 +17,7 @@ KBUILD_EXTRA := IMR_DEBUG=y
 endif
 
 .PHONY: all modules clean install dkms-install dkms-remove check check-long \
-	kunit lab style sparse tools tools-install tools-check bench demo both
+	kunit lab lab-stats style sparse tools tools-install tools-check bench demo both
 
 all: modules
 
@@ -74,13 +74,17 @@ kunit:
 
 # One named lab scenario: make lab SCENARIO=smoke HOST_KVER=... GUEST_KVER=...
 lab:
-	test/lab.sh $(SCENARIO)
+	test/lab.sh $(if $(HOST_KVER),-H $(HOST_KVER)) $(if $(GUEST_KVER),-G $(GUEST_KVER)) $(SCENARIO)
 
 check:
 	test/check.sh
 
 check-long:
 	IMR_LONG=1 test/check.sh
+
+# The lab's flake rate: make lab-stats SCENARIOS="smoke release" N=5
+lab-stats:
+	test/lab-stats.sh -n $(or $(N),3) $(SCENARIOS)
 
 bench:
 	test/bench.sh

@@ -54,20 +54,31 @@ step() {
 
 # The nested TCG lab itself sometimes wedges or crashes L2 with no IMR
 # code involved (soft lockups in KVM's IPIs before any module is loaded, a
-# stale int3 still executed after text patching, L2's timer lost: README,
-# Known gaps).  A lab scenario that fails is run again, up to
+# stale int3 still executed after text patching, L2's timer lost:
+# docs/lab-notes.md).  A lab scenario that fails is run again, up to
 # IMR_LAB_TRIES runs in all (default 3); it counts as passed only if a
 # later run passes, is reported as FLAKY with the number of runs, and every
 # failed run's log is kept beside the last one (.log.try1, .log.try2).
+# Each failed run's class (test/lab.sh, docs/TESTING.md) is said with the
+# retry; a second failure of class "imr" (L2 stayed up, an IMR check or the
+# kernel said no) ends the scenario as failed: never a flake.
 lab_tries=${IMR_LAB_TRIES:-3}
 lab_run() {
 	n=1
+	nimr=0
 	while ! test/lab.sh -D "$deadline" -H "$1" -G "$2" "$3"; do
 		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
+		cls=$(cat "$log.class" 2>/dev/null || echo unknown)
+		[ "$cls" = imr ] && nimr=$((nimr + 1))
 		boot_resets "$3" "$1" "$2" "$log"
 		cp "$log" "$log.try$n"
+		retry_classes="${retry_classes:-} lab-$3-$1-$2(run$n:$cls)"
 		if [ $n -ge "$lab_tries" ]; then
 			echo "=== FAILED lab-$3-$1-$2 in all $n runs (logs: $log.try*)"
+			return 1
+		fi
+		if [ $nimr -ge 2 ]; then
+			echo "=== FAILED lab-$3-$1-$2: failed twice for an IMR reason (logs: $log.try*)"
 			return 1
 		fi
 		if [ "$(left)" -le 60 ]; then
@@ -75,7 +86,7 @@ lab_run() {
 			return 1
 		fi
 		n=$((n + 1))
-		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries (failed run's log: $log.try$((n - 1)))"
+		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries after a failure of class $cls (failed run's log: $log.try$((n - 1)))"
 	done
 	boot_resets "$3" "$1" "$2" "$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)"
 	[ $n -eq 1 ] && return 0
@@ -135,6 +146,6 @@ done
 echo
 [ -z "$over_budget" ] ||
 	echo "=== BUDGET SPENT: make check ran out of its ${budget}s (IMR_CHECK_BUDGET_S); not run:$over_budget"
-echo "check: $(($(date +%s) - t0))s of ${budget}s${failed:+; failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}${boot_reset_names:+; L3 guests reset before /init and booted again:$boot_reset_names}"
+echo "check: $(($(date +%s) - t0))s of ${budget}s${failed:+; failed:$failed}${flaky_names:+; flaky (passed on retry):$flaky_names}${retry_classes:+; failed runs by class:$retry_classes}${boot_reset_names:+; L3 guests reset before /init and booted again:$boot_reset_names}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -222,7 +222,23 @@ done
 wait "$qpid" || rc=$?
 secs=$(($(date +%s) - start))
 
+# fail_class: the failure's class (docs/TESTING.md).  The lab's own come
+# first: a check that failed because L2 died is the lab's failure, and
+# "imr" is left for a run whose L2 stayed up and whose checks or kernel
+# said no.
+fail_class() {
+	if [ -n "$wedged" ]; then echo silent-l2
+	elif grep -q 'stack guard page was hit\|corrupted stack end' "$log"; then echo stack-guard
+	elif grep -q 'Oops: int3\|soft lockup' "$log"; then echo stale-int3
+	elif [ -n "$silent" ]; then echo scenario-hang
+	elif [ $rc -eq 124 ]; then echo timeout
+	elif ! grep -q 'IMR-SCENARIO-END' "$log" && [ -z "$bad" ]; then echo l2-reset
+	else echo imr
+	fi
+}
+
 # Verdict.
+rm -f "$log.class"
 fail=
 [ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
 [ -n "$wedged" ] && fail="$wedged"
@@ -235,8 +251,10 @@ nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
 [ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
 grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
 if [ -n "$fail" ]; then
+	class=$(fail_class)
+	echo "$class" >"$log.class"
 	say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
-	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s: $fail"
+	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s [$class]: $fail"
 	say "lab: last lines of $log:"
 	tail -n 30 "$log" >&2
 	exit 1
