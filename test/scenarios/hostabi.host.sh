@@ -7,6 +7,13 @@
 # IP-modifying user (a livepatch's kind) keeps imr_host out and is kept
 # out by it, also while another post_handler kprobe holds
 # kprobe_ipmodify_ops; a plain kprobe on the function keeps it out.
+# L2 runs this one on one vCPU: its dozens of text patches (kprobes armed
+# and disarmed, KVM's preempt-notifier static key flipped by every VM
+# created) met the lab's stale int3 with two (CI on 2026-12-01: both L2
+# CPUs in a soft lockup at the 2-byte NOP of a static key in
+# finish_task_switch, right after a VM was created; the rerun passed).
+# cycles keeps two vCPUs for truly parallel reports during rmmod.
+# lab: l2-cpus=1
 echo 16 >/proc/sys/vm/nr_hugepages
 M=/lib/imr
 H=/sys/kernel/imr/host
