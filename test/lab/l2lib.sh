@@ -91,7 +91,7 @@ boot_wait() {
 # power-off, start it again, at most IMR_BOOT_RETRIES times
 # (default 2), and return 0.  Lone L3 guests of this lab are reset in real
 # mode or early boot now and then, also with no IMR module loaded anywhere
-# (README, Known gaps).  Each retry prints an IMR-REPORT line, which
+# (docs/lab-notes.md).  Each retry prints an IMR-REPORT line, which
 # test/check.sh counts in its summary: none goes unseen.
 boot_retry() {
 	grep -q 'IMR-L3:' "/tmp/$1.log" 2>/dev/null && return 1
@@ -148,7 +148,7 @@ progress() {
 # it is alive (test/lab.sh ends a run after a long silence).  A guest that
 # has printed nothing for a minute while KVM injects page faults into it
 # thousands of times a second is in the lab's exception-delivery loop
-# (README, Known gaps: "Nested TCG: exception loops"), from which no
+# (docs/lab-notes.md: "Nested TCG: exception loops"), from which no
 # guest has come back: its QEMU is killed, so that the wait ends now
 # rather than at its timeout.
 heartbeat() {
@@ -280,3 +280,24 @@ wait_mark() {
 }
 
 IMR_GUEST_CMDLINE=${IMR_GUEST_CMDLINE:-}
+
+# migrate_to_file NAME: migrate guest NAME (started with -monitor
+# pipe:/tmp/msrc, its output collected in /tmp/msrc.log) to /tmp/mig.img
+# and wait, at most 300 s, for the migration to end; sets mig_status and
+# mig_secs.  faultsmig and faultssnap (which sets a capability first).
+migrate_to_file() {
+	mig_t0=$(date +%s)
+	echo 'migrate "exec:cat > /tmp/mig.img"' >/tmp/msrc.in
+	mig_i=0
+	while [ $mig_i -lt 600 ]; do
+		sleep 0.5
+		echo 'info migrate' >/tmp/msrc.in
+		grep -qE 'Migration status: (completed|failed|cancelled)' /tmp/msrc.log && break
+		mig_i=$((mig_i + 1))
+		# Every 30 s, where it is (and the console stays alive).
+		[ $((mig_i % 60)) -ne 0 ] ||
+			echo "[migrate $((mig_i / 2))s] $(grep -E '^(Migration status|transferred ram|remaining ram)' /tmp/msrc.log | tail -n 3 | tr '\n' ' ')"
+	done
+	mig_status=$(sed -n 's/^Migration status: \([a-z]*\).*/\1/p' /tmp/msrc.log | tail -n 1)
+	mig_secs=$(($(date +%s) - mig_t0))
+}

@@ -3,7 +3,7 @@
 # drops its memory.  Pass: the guest's long-lived pattern and churn are
 # intact on the destination, which ends cleanly.  L2 runs on one vCPU:
 # with two, this scenario was the one CI retried most (an exception loop
-# in the destination guest, L2 wedged; README, Known gaps); on one it
+# in the destination guest, L2 wedged; docs/lab-notes.md); on one it
 # passed 6 of 6 (3 per kernel, 115-119 s each against about 100 s).
 # lab: l2-cpus=1
 check host-insmod insmod /lib/imr/imr_host.ko
@@ -12,17 +12,9 @@ cat /tmp/msrc.out >/tmp/msrc.log &
 start_guest src faultsmig 512 1 -monitor pipe:/tmp/msrc
 wait_mark src filled 300 || result FAIL src-filled-mark
 sleep 5
-t0=$(date +%s)
-echo 'migrate "exec:cat > /tmp/mig.img"' >/tmp/msrc.in
-i=0
-while [ $i -lt 600 ]; do
-	sleep 0.5
-	echo 'info migrate' >/tmp/msrc.in
-	grep -qE 'Migration status: (completed|failed|cancelled)' /tmp/msrc.log && break
-	i=$((i + 1))
-done
-st=$(sed -n 's/^Migration status: \([a-z]*\).*/\1/p' /tmp/msrc.log | tail -n 1)
-secs=$(($(date +%s) - t0))
+migrate_to_file src
+st=$mig_status
+secs=$mig_secs
 echo "IMR-REPORT faultsmig migration status=$st secs=$secs image_bytes=$(wc -c </tmp/mig.img) src_reports=$(cat /sys/kernel/imr/host/vms/"$(guest_pid src)"-*/reports 2>/dev/null)"
 check migration-completed test "$st" = completed
 echo quit >/tmp/msrc.in

@@ -17,18 +17,10 @@ start_guest src faultsmig 512 1 -monitor pipe:/tmp/msrc
 wait_mark src filled 300 || result FAIL src-filled-mark
 sleep 5
 r0=$(cat "$(hostvm src)/reports" 2>/dev/null || echo 0)
-t0=$(date +%s)
 echo 'migrate_set_capability background-snapshot on' >/tmp/msrc.in
-echo 'migrate "exec:cat > /tmp/mig.img"' >/tmp/msrc.in
-i=0
-while [ $i -lt 600 ]; do
-	sleep 0.5
-	echo 'info migrate' >/tmp/msrc.in
-	grep -qE 'Migration status: (completed|failed|cancelled)' /tmp/msrc.log && break
-	i=$((i + 1))
-done
-st=$(sed -n 's/^Migration status: \([a-z]*\).*/\1/p' /tmp/msrc.log | tail -n 1)
-secs=$(($(date +%s) - t0))
+migrate_to_file src
+st=$mig_status
+secs=$mig_secs
 v=$(hostvm src)
 r1=$(cat "$v/reports" 2>/dev/null || echo 0)
 echo "IMR-REPORT faultssnap snapshot status=$st secs=$secs image_bytes=$(wc -c </tmp/mig.img) reports_during=$((r1 - r0)) skipped_bytes=$(cat "$v/skipped_bytes" 2>/dev/null) reclaimed_bytes=$(cat "$v/reclaimed_bytes" 2>/dev/null)"
