@@ -222,14 +222,20 @@ done
 wait "$qpid" || rc=$?
 secs=$(($(date +%s) - start))
 
+# l2_said ERE: L2's own kernel printed it (its lines start with the
+# timestamp; a guest's carry its name first, "[g1] [  1.0] ...", and a
+# guest that stalls on its host, e.g. a soft lockup while it waits for a
+# page, is IMR's or the scenario's to explain, not the lab's).
+l2_said() { grep -qE "^\[ *[0-9]+\.[0-9]+\] .*($1)" "$log"; }
+
 # fail_class: the failure's class (docs/TESTING.md).  The lab's own come
 # first: a check that failed because L2 died is the lab's failure, and
 # "imr" is left for a run whose L2 stayed up and whose checks or kernel
 # said no.
 fail_class() {
 	if [ -n "$wedged" ]; then echo silent-l2
-	elif grep -q 'stack guard page was hit\|corrupted stack end' "$log"; then echo stack-guard
-	elif grep -q 'Oops: int3\|soft lockup' "$log"; then echo stale-int3
+	elif l2_said 'stack guard page was hit|corrupted stack end'; then echo stack-guard
+	elif l2_said 'Oops: int3|soft lockup'; then echo stale-int3
 	elif [ -n "$silent" ]; then echo scenario-hang
 	elif [ $rc -eq 124 ]; then echo timeout
 	elif ! grep -q 'IMR-SCENARIO-END' "$log" && [ -z "$bad" ]; then echo l2-reset
