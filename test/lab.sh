@@ -28,6 +28,19 @@ l2_mem=${IMR_L2_MEM:-4096}
 l2_cpus=${IMR_L2_CPUS:-}
 # L2's CPU model (IMR_L2_CPU, QEMU -cpu syntax).
 l2_cpu=${IMR_L2_CPU:-max}
+# The base of L2's and the L3 guests' kernel command lines (set either
+# empty for the lab as it was before 2026-12-01; docs/TESTING.md has the
+# A/B).  L2: -cpu max is a family 0xf AMD part without constant_tsc, so
+# with two CPUs Linux marks its TSC unsynchronized and reads HPET, an MMIO
+# register every QEMU TCG access to which takes QEMU's big lock;
+# tsc=reliable keeps TSC (TCG's TSC is the host's, the same on every
+# vCPU), and KVM in L2 then gives its guests a stable kvmclock.
+# mitigations=off: no retpolines, RSB stuffing or barriers to emulate.
+# L3: each byte an L3 guest prints on its serial console is a VM exit into
+# L2's KVM and QEMU; loglevel=5 keeps the console to warnings and worse
+# (what test/lab.sh and boot_retry look for) and halves an L3 boot.
+l2_base=${IMR_L2_BASE-tsc=reliable mitigations=off}
+l3_base=${IMR_L3_BASE-loglevel=5 mitigations=off}
 deadline=
 while getopts H:G:t:m:D: o; do
 	case $o in
@@ -162,9 +175,9 @@ fi
 say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
-	-display none -monitor none -accel tcg,thread=multi -cpu "$l2_cpu" -smp "$l2_cpus" \
+	-display none -monitor none -accel "tcg,thread=${IMR_L2_TCG_THREAD:-multi}" -cpu "$l2_cpu" -smp "$l2_cpus" \
 	$(directive l2-qemu) -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
 	-serial stdio -serial "file:$work/tick" -no-reboot </dev/null >"$log" 2>&1 &
 qpid=$!
 # A soft lockup never ends by itself (panic_on_warn does not cover it):

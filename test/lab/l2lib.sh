@@ -37,7 +37,7 @@ start_guest() {
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
 			-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
 			-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
-			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
+			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
 			-serial "file:/tmp/$name.log" -no-reboot \
 			-chardev "file,id=imrmark,path=/tmp/$name.mark" \
 			-device isa-debugcon,iobase=0xe9,chardev=imrmark \
@@ -280,6 +280,9 @@ wait_mark() {
 }
 
 IMR_GUEST_CMDLINE=${IMR_GUEST_CMDLINE:-}
+# Every guest's base command line, from test/lab.sh's IMR_L3_BASE (there
+# for the reasons given; "+" stands for a space on L2's command line).
+IMR_L3_BASE=$(l2arg l3base | tr + " ")
 
 # migrate_to_file NAME: migrate guest NAME (started with -monitor
 # pipe:/tmp/msrc, its output collected in /tmp/msrc.log) to /tmp/mig.img
