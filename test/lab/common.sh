@@ -51,6 +51,31 @@ module_path() {
 	find "$(kernel_dir "$1")/lib/modules/$1" -name "$2.ko" -o -name "$2.ko.xz" -o -name "$2.ko.zst" | head -n1
 }
 
+# ship_add KVER DIR NAME: NAME's dependencies (modinfo), then NAME, each
+# once, copied from linux-image-KVER into DIR and appended to DIR/order in
+# load order (test/lab/ship-kmod.sh, ship-l3kmod.sh).  If ship_builtin
+# names a modules.builtin file, a module listed there is skipped, and with
+# it its dependencies (built in too).
+ship_add() {
+	local p dep n
+	if [ -n "${ship_builtin:-}" ] && sed 's,.*/,,; s,\.ko$,,' "$ship_builtin" | tr - _ |
+		grep -qx "$(echo "$3" | tr - _)"; then
+		return 0
+	fi
+	p=$(module_path "$1" "$3")
+	if [ -z "$p" ]; then
+		p=$(module_path "$1" "$(echo "$3" | tr _ -)")
+		[ -n "$p" ] || die "module $3 neither built in nor found in linux-image-$1"
+	fi
+	for dep in $(modinfo -F depends "$p" | tr , ' '); do
+		ship_add "$1" "$2" "$dep"
+	done
+	n=$(basename "$p" | sed 's/\.ko.*//')
+	grep -qx "$n" "$2/order" && return 0
+	copy_module "$1" "$n" "$2"
+	echo "$n" >>"$2/order"
+}
+
 # copy_module KVER NAME DESTDIR: an uncompressed NAME.ko in DESTDIR.
 copy_module() {
 	p=$(module_path "$1" "$2")

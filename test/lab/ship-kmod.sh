@@ -18,23 +18,7 @@ d=$l2/lib/imr/kmod/$set_name
 mkdir -p "$d"
 : >"$d/order"
 
-# add NAME: its dependencies, then itself, each once.
-add() {
-	local p dep n
-	p=$(module_path "$k" "$1")
-	if [ -z "$p" ]; then
-		p=$(module_path "$k" "$(echo "$1" | tr _ -)")
-		[ -n "$p" ] || die "module $1 not found in linux-image-$k"
-	fi
-	for dep in $(modinfo -F depends "$p" | tr , ' '); do
-		add "$dep"
-	done
-	n=$(basename "$p" | sed 's/\.ko.*//')
-	grep -qx "$n" "$d/order" && return 0
-	copy_module "$k" "$n" "$d"
-	echo "$n" >>"$d/order"
-}
 while [ $# -gt 2 ]; do
-	add "$1"
+	ship_add "$k" "$d" "$1"
 	shift
 done
