@@ -60,7 +60,7 @@ run_lab() {
 	log=.build/lab-logs/bench_$name-$kver-$kver.log
 	mkdir -p .build/lab-logs
 	rm -f "$log"
-	IMR_L2_CMDLINE="$cmdl" test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
+	IMR_L2_CMDLINE="${IMR_L2_CMDLINE:-} $cmdl" test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
 		>"$out-$name.lab.log" 2>&1 &
 	lpid=$!
 	tail --pid=$lpid -n +1 -F "$log" 2>/dev/null |

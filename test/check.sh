@@ -54,45 +54,124 @@ step() {
 }
 
 # The nested TCG lab itself sometimes wedges or crashes L2 with no IMR
-# code involved (soft lockups in KVM's IPIs before any module is loaded, a
-# stale int3 still executed after text patching, L2's timer lost:
-# docs/lab-notes.md).  A lab scenario that fails is run again, up to
-# IMR_LAB_TRIES runs in all (default 3); it counts as passed only if a
-# later run passes, is reported as FLAKY with the number of runs, and every
-# failed run's log is kept beside the last one (.log.try1, .log.try2).
-# Each failed run's class (test/lab.sh, docs/TESTING.md) is said with the
-# retry; a second failure of class "imr" (L2 stayed up, an IMR check or the
-# kernel said no) ends the scenario as failed: never a flake.
+# code involved (a stale int3 still executed after text patching, L2's
+# timer lost, an exception loop: docs/TESTING.md).  A lab scenario that
+# fails is run again, up to IMR_LAB_TRIES failed runs in all (default 3);
+# it counts as passed only if a later run passes, is reported as FLAKY
+# with the number of runs, and every failed run's log is kept beside the
+# last one (.log.try1, .log.try2).
 lab_tries=${IMR_LAB_TRIES:-3}
-lab_run() {
-	n=1
-	nimr=0
-	while ! test/lab.sh -D "$deadline" -H "$1" -G "$2" "$3"; do
-		log=$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)
-		cls=$(cat "$log.class" 2>/dev/null || echo unknown)
-		[ "$cls" = imr ] && nimr=$((nimr + 1))
-		boot_resets "$3" "$1" "$2" "$log"
-		cp "$log" "$log.try$n"
-		retry_classes="${retry_classes:-} lab-$3-$1-$2(run$n:$cls)"
-		if [ $n -ge "$lab_tries" ]; then
-			echo "=== FAILED lab-$3-$1-$2 in all $n runs (logs: $log.try*)"
-			return 1
+
+# lab_log ENTRY: the console log test/lab.sh keeps for ENTRY on the pair
+# whose ABI names lab_group put in $lh and $lg.
+lab_log() { echo ".build/lab-logs/$1-$lh-$lg.log"; }
+
+# part_var PART NAME: a shell variable's name for PART's NAME counter in
+# the lab_group call that runs it (its pair $lh/$lg, its number $gid).
+part_var() { echo "pv_$(echo "${1}_${lh}_${lg}_${gid}" | tr -c 'a-zA-Z0-9\n' _)_$2"; }
+
+# lab_part_done PART HOST GUEST VERDICT RUNS: count PART as a step.
+lab_part_done() {
+	if [ "$4" = PASS ]; then
+		pass=$((pass + 1))
+		if [ "$5" -gt 1 ]; then
+			flaky_names="${flaky_names:-} lab-$1-$2-$3(run$5)"
+			echo "=== FLAKY lab-$1-$2-$3: passed on run $5 of $lab_tries"
 		fi
-		if [ $nimr -ge 2 ]; then
-			echo "=== FAILED lab-$3-$1-$2: failed twice for an IMR reason (logs: $log.try*)"
-			return 1
+		echo "=== PASS lab-$1-$2-$3 (in a ${lab_run_s:-?}s run)"
+	else
+		fail=$((fail + 1))
+		failed="$failed lab-$1-$2-$3"
+		echo "=== FAIL lab-$1-$2-$3 ($4)"
+	fi
+}
+
+# lab_group HOST GUEST ENTRY: ENTRY is a scenario or a group "a+b+c" that
+# shares one L2 boot (test/lab.sh); every part is a step of the summary.
+# After a failed run, the parts that did not pass run again (in one boot),
+# up to IMR_LAB_TRIES failed runs per part; a part that did not get to run
+# because L2 died in an earlier one is run again without that counting.
+# Each failed run's class (test/lab.sh, docs/TESTING.md) is said with the
+# retry; a part's second failure of class "imr" (L2 stayed up, an IMR
+# check or the kernel said no) ends it as failed: never a flake.
+lab_group() {
+	todo=$3
+	runs=0
+	gid=$((${gid:-0} + 1))
+	case "+$todo+" in
+	*++*)
+		fail=$((fail + 1))
+		failed="$failed lab-$todo-$1-$2"
+		echo "=== FAIL lab-$todo-$1-$2 (an empty scenario name in the list)"
+		return ;;
+	esac
+	lh=$(test/kvers.sh "$1")
+	lg=$(test/kvers.sh "$2")
+	while [ -n "$todo" ]; do
+		runs=$((runs + 1))
+		echo "=== lab-$todo-$1-$2 (run $runs)"
+		if [ "$(left)" -le 0 ] || { [ $runs -gt 1 ] && [ "$(left)" -le 60 ]; }; then
+			for pt in $(echo "$todo" | tr + ' '); do
+				tv=$(part_var "$pt" tries)
+				eval "pt_tries=\${$tv:-0}"
+				if [ "$pt_tries" -gt 0 ]; then
+					lab_part_done "$pt" "$1" "$2" "run $pt_tries failed and make check's budget leaves no time for another" 0
+				else
+					over_budget="$over_budget lab-$pt-$1-$2"
+					lab_part_done "$pt" "$1" "$2" "not run: make check's ${budget}s budget is spent" 0
+				fi
+			done
+			return
 		fi
-		if [ "$(left)" -le 60 ]; then
-			echo "=== FAILED lab-$3-$1-$2: run $n failed and make check's budget leaves no time for another"
-			return 1
+		s=$(date +%s)
+		log=$(lab_log "$todo")
+		rm -f "$log" "$log.parts" "$log.class"
+		lrc=0
+		test/lab.sh -D "$deadline" -H "$1" -G "$2" "$todo" || lrc=$?
+		boot_resets "$todo" "$1" "$2" "$log"
+		# Every part needs a verdict: none at all means lab.sh stopped
+		# before booting (a build failed); a part missing from the file, or
+		# a failed run whose parts all say PASS, cannot be trusted.
+		touch "$log.parts"
+		for pt in $(echo "$todo" | tr + ' '); do
+			grep -q "^$pt " "$log.parts" || echo "$pt FAIL noverdict" >>"$log.parts"
+		done
+		if [ $lrc -ne 0 ] && ! grep -qv ' PASS ' "$log.parts"; then
+			sed -i '$s/ PASS .*/ FAIL inconsistent/' "$log.parts"
 		fi
-		n=$((n + 1))
-		echo "=== RETRY lab-$3-$1-$2: run $n of $lab_tries after a failure of class $cls (failed run's log: $log.try$((n - 1)))"
+		[ -f "$log" ] || : >"$log"
+		lab_run_s=$(($(date +%s) - s))
+		echo "=== lab run of $todo on $1/$2: ${lab_run_s}s: $(tr '\n' ' ' <"$log.parts")"
+		next=
+		while read -r pt v cls; do
+			tv=$(part_var "$pt" tries)
+			eval "pt_tries=\${$tv:-0}"
+			iv=$(part_var "$pt" imr)
+			eval "pt_imr=\${$iv:-0}"
+			case $v in
+			PASS)
+				lab_part_done "$pt" "$1" "$2" PASS $((pt_tries + 1))
+				continue ;;
+			NOTRUN)
+				next="$next+$pt"
+				continue ;;
+			esac
+			pt_tries=$((pt_tries + 1))
+			eval "$tv=$pt_tries"
+			cp "$log" "$(lab_log "$pt").try$pt_tries"
+			retry_classes="${retry_classes:-} lab-$pt-$1-$2(run$pt_tries:$cls)"
+			[ "$cls" = imr ] && pt_imr=$((pt_imr + 1)) && eval "$iv=$pt_imr"
+			if [ "$pt_imr" -ge 2 ]; then
+				lab_part_done "$pt" "$1" "$2" "failed twice for an IMR reason" 0
+			elif [ "$pt_tries" -ge "$lab_tries" ]; then
+				lab_part_done "$pt" "$1" "$2" "failed in all $pt_tries runs" 0
+			else
+				echo "=== RETRY lab-$pt-$1-$2: run $((pt_tries + 1)) of $lab_tries after a failure of class $cls (failed run's log: $(lab_log "$pt").try$pt_tries)"
+				next="$next+$pt"
+			fi
+		done <"$log.parts"
+		todo=${next#+}
 	done
-	boot_resets "$3" "$1" "$2" "$(ls -t .build/lab-logs/"$3"-*.log | head -n 1)"
-	[ $n -eq 1 ] && return 0
-	flaky_names="${flaky_names:-} lab-$3-$1-$2(run$n)"
-	echo "=== FLAKY lab-$3-$1-$2: passed on run $n of $lab_tries"
 }
 
 # boot_resets SCENARIO HOST GUEST LOG: count the L3 guests the lab started
@@ -136,11 +215,11 @@ for pair in $pairs; do
 		only=${entry#"$sc"}
 		only=${only#@}
 		if [ -n "$only" ] && [ "$only" != "$h" ]; then
-			skip=$((skip + 1))
+			skip=$((skip + $(echo "$sc" | tr + '\n' | wc -l)))
 			echo "=== SKIP lab-$sc-$h-$g (listed for $only hosts only)"
 			continue
 		fi
-		step "lab-$sc-$h-$g" lab_run "$h" "$g" "$sc"
+		lab_group "$h" "$g" "$sc"
 	done
 done
 

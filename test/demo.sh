@@ -32,7 +32,7 @@ mkdir -p .build/lab-logs
 rm -f "$log"
 lablog=$(mktemp)
 trap 'rm -f "$lablog"' EXIT
-IMR_L2_CMDLINE="imr.modes=$modes" test/lab.sh -H "$kver" -G "$kver" -t 420 demo >"$lablog" 2>&1 &
+IMR_L2_CMDLINE="${IMR_L2_CMDLINE:-} imr.modes=$modes" test/lab.sh -H "$kver" -G "$kver" -t 420 demo >"$lablog" 2>&1 &
 lpid=$!
 
 # Live view: lab.sh writes the L2 console to $log as it runs.

@@ -55,7 +55,15 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || die "usage: test/lab.sh [-H kver] [-G kver] [-t s] [-m MiB] [-D epoch] SCENARIO"
 scenario=$1
-[ -f "$IMR_TOP/test/scenarios/$scenario.host.sh" ] || die "no scenario test/scenarios/$scenario.host.sh"
+# SCENARIO may be a group, "a+b+c": one L2 boot runs a, b and c in that
+# order (L2's /init resets what each leaves behind, test/lab/l2-init), and
+# each part gets its own verdict, written to the log's .parts file.  The
+# parts must agree on l2-cpus, l2-cmdline and l2-qemu; their timeouts add
+# up and every part's ship step runs.
+parts=$(echo "$scenario" | tr + ' ')
+for pt in $parts; do
+	[ -f "$IMR_TOP/test/scenarios/$pt.host.sh" ] || die "no scenario test/scenarios/$pt.host.sh"
+done
 [ -n "$guest_k" ] || guest_k=$host_k
 # Scenario directives: "# lab: KEY=VALUE" lines in the host scenario's
 # leading comment block.  l2-cmdline=ARGS is added to the L2 kernel command
@@ -65,10 +73,28 @@ scenario=$1
 # count unless IMR_L2_CPUS gave one (default 2); ship=CMD runs as
 # `CMD L2_ROOT L3_ROOT` from the repository top before the images are
 # packed, to add files to them, with IMR_HOST_KVER and IMR_GUEST_KVER set.
-directive() { sed -n "1,/^[^#]/s/^# lab: $1=//p" "$IMR_TOP/test/scenarios/$scenario.host.sh"; }
-[ -n "$timeout_s" ] || timeout_s=$(directive timeout)
-timeout_s=${timeout_s:-600}
-[ -n "$l2_cpus" ] || l2_cpus=$(directive l2-cpus)
+part_directive() { sed -n "1,/^[^#]/s/^# lab: $2=//p" "$IMR_TOP/test/scenarios/$1.host.sh"; }
+directive() {
+	dv=$(part_directive "${parts%% *}" "$1")
+	for pt in $parts; do
+		[ "$(part_directive "$pt" "$1")" = "$dv" ] ||
+			die "the parts of $scenario differ in their $1 directive: they cannot share a boot"
+	done
+	echo "$dv"
+}
+if [ -z "$timeout_s" ]; then
+	timeout_s=0
+	for pt in $parts; do
+		pto=$(part_directive "$pt" timeout)
+		timeout_s=$((timeout_s + ${pto:-600}))
+	done
+fi
+[ -n "$parts" ] || die "no scenario in '$scenario'"
+l2_dcpus=$(directive l2-cpus)
+[ -n "$l2_cpus" ] || l2_cpus=$l2_dcpus
+l2_qemu=$(directive l2-qemu)
+l2_cmdline=$(directive l2-cmdline)
+l2_cmdline=$(echo $l2_cmdline)
 l2_cpus=${l2_cpus:-2}
 resolve() { case $1 in 6.1|6.12) "$IMR_TOP/test/kvers.sh" "$1" ;; *) echo "$1" ;; esac; }
 host_k=$(resolve "$host_k")
@@ -124,13 +150,22 @@ cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
 [ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
 # test_modules DIR KVER: build the test modules in test/DIR for KVER (like
 # build_modules does) in this run's private $work (parallel lab runs must
-# not share it); prints the directory holding the .ko files.
+# not share it); prints the directory holding the .ko files.  The .ko
+# files are kept in $LAB_CACHE/testmods under a hash of their sources and
+# KVER: a kbuild run costs about 5 s, and make check starts 30 lab runs.
 test_modules() {
-	tm=$work/$1-$2
-	mkdir -p "$tm/test" && cp -a "$IMR_TOP/common" "$tm/" && cp -a "$IMR_TOP/test/$1" "$tm/test/"
-	make -s -C "/lib/modules/$2/build" M="$tm/test/$1" W=1 modules >"$tm/build.log" 2>&1 ||
-		{ cat "$tm/build.log" >&2; die "test/$1 build failed for $2"; }
-	echo "$tm/test/$1"
+	tkey=$( (echo "$2"; cc --version; cat "/lib/modules/$2/build/Module.symvers" \
+		"$IMR_TOP"/common/* "$IMR_TOP/test/$1"/*) | md5sum | cut -c1-12)
+	tc=$LAB_CACHE/testmods/$1-$tkey
+	if [ ! -f "$tc/.done" ]; then
+		tm=$work/$1-$2
+		mkdir -p "$tm/test" && cp -a "$IMR_TOP/common" "$tm/" && cp -a "$IMR_TOP/test/$1" "$tm/test/"
+		make -s -C "/lib/modules/$2/build" M="$tm/test/$1" W=1 modules >"$tm/build.log" 2>&1 ||
+			{ cat "$tm/build.log" >&2; die "test/$1 build failed for $2"; }
+		mkdir -p "$tc.$$" && cp "$tm/test/$1"/*.ko "$tc.$$/" && touch "$tc.$$/.done"
+		rm -rf "$tc" && mv "$tc.$$" "$tc"
+	fi
+	echo "$tc"
 }
 # The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*), shipped
 # to the guest as /lib/imr/imr_fuzz.ko.
@@ -156,9 +191,11 @@ cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
 cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
-ship=$(directive ship)
-[ -z "$ship" ] || (cd "$IMR_TOP" && IMR_HOST_KVER=$host_k IMR_GUEST_KVER=$guest_k \
-	$ship "$p" "$g") || die "ship step '$ship' failed"
+for pt in $parts; do
+	ship=$(part_directive "$pt" ship)
+	[ -z "$ship" ] || (cd "$IMR_TOP" && IMR_HOST_KVER=$host_k IMR_GUEST_KVER=$guest_k \
+		$ship "$p" "$g") || die "ship step '$ship' failed"
+done
 cpio_of "$g" "$p/guest/initrd.cpio"
 cpio_of "$p" "$work/project.cpio"
 cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
@@ -176,8 +213,8 @@ say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout
 rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
 	-display none -monitor none -accel "tcg,thread=${IMR_L2_TCG_THREAD:-multi}" -cpu "$l2_cpu" -smp "$l2_cpus" \
-	$(directive l2-qemu) -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $(directive l2-cmdline | xargs)" \
+	$l2_qemu -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $l2_cmdline" \
 	-serial stdio -serial "file:$work/tick" -no-reboot </dev/null >"$log" 2>&1 &
 qpid=$!
 # A soft lockup never ends by itself (panic_on_warn does not cover it):
@@ -200,6 +237,7 @@ tquiet=0
 tgap=0
 silent=
 wedged=
+ptimeout=
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 2
 	if grep -q 'soft lockup' "$log" 2>/dev/null; then
@@ -231,6 +269,22 @@ while kill -0 "$qpid" 2>/dev/null; do
 		silent=1
 		kill "$qpid" 2>/dev/null || true
 	fi
+	# A part of a group keeps its own time limit (its timeout directive,
+	# else 600 s): the group's is the sum, and one part's hang must not
+	# eat the others' time.
+	if [ "$parts" != "$scenario" ]; then
+		pnow=$(grep -ao 'IMR-PART-BEGIN [A-Za-z0-9_]*' "$log" 2>/dev/null | tail -n 1 | cut -d' ' -f2)
+		if [ -n "$pnow" ] && [ "$pnow" != "${pcur:-}" ]; then
+			pcur=$pnow
+			pstart=$(date +%s)
+			plimit=$(part_directive "$pcur" timeout)
+			plimit=${plimit:-600}
+		fi
+		if [ -n "${pcur:-}" ] && [ -z "$ptimeout" ] && [ $(($(date +%s) - pstart)) -gt "$plimit" ]; then
+			ptimeout="part $pcur ran past its ${plimit}s"
+			kill "$qpid" 2>/dev/null || true
+		fi
+	fi
 done
 wait "$qpid" || rc=$?
 secs=$(($(date +%s) - start))
@@ -250,7 +304,7 @@ fail_class() {
 	elif l2_said 'stack guard page was hit|corrupted stack end'; then echo stack-guard
 	elif l2_said 'Oops: int3|soft lockup'; then echo stale-int3
 	elif [ -n "$silent" ]; then echo scenario-hang
-	elif [ $rc -eq 124 ]; then echo timeout
+	elif [ $rc -eq 124 ] || [ -n "$ptimeout" ]; then echo timeout
 	elif ! grep -q 'IMR-SCENARIO-END' "$log" && [ -z "$bad" ]; then echo l2-reset
 	else echo imr
 	fi
@@ -262,6 +316,7 @@ fail=
 [ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
 [ -n "$wedged" ] && fail="$wedged"
 [ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+ (cut to make check's time budget)}"
+[ -n "$ptimeout" ] && fail="${fail:+$fail; }$ptimeout"
 grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
 bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)
 [ -n "$bad" ] && fail="${fail:+$fail; }kernel complained: $bad"
@@ -269,11 +324,70 @@ npass=$(grep -c 'IMR-RESULT: PASS' "$log" || true)
 nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
 [ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
 grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
+# Each part's verdict ("NAME PASS|FAIL|NOTRUN CLASS" lines in $log.parts): a
+# part owns the lines from its IMR-PART-BEGIN to the next one, so what L2's
+# reset after it printed is its own (and the first part what L2 printed
+# before it).  It passed if it ended with rc=0 and its lines hold no failed
+# check and no kernel complaint; a part that never began (L2 died before)
+# did not run, and one that began but did not end (timeout, silence, L2's
+# death) failed, with the run's class; so did the first part if L2 died
+# before it began.  A part that ended and failed has the class its own
+# lines give: an IMR check that failed in one part is never retried as the
+# lab's fault because L2 died in a later one.
+class=
+[ -z "$fail" ] || class=$(fail_class)
+awk -v parts="$parts" -v runclass="${class:-}" '
+	BEGIN { n = split(parts, order, " "); cur = order[1] }
+	{ sub(/\r+$/, "") }
+	# Markers may share a line with a kernel message printed meanwhile.
+	match($0, /IMR-PART-BEGIN [A-Za-z0-9_]+/) {
+		cur = substr($0, RSTART + 15, RLENGTH - 15); began[cur] = 1; last = cur
+	}
+	$0 ~ ("IMR-PART-END " cur " rc=0([^0-9]|$)") { ended[cur] = 1 }
+	$0 ~ ("IMR-PART-END " cur " ") { over[cur] = 1 }
+	/IMR-SCENARIO-END/ { scend = 1 }
+	/IMR-RESULT: FAIL/ && !over[cur] { own[cur] = 1 }
+	/IMR-RESULT: FAIL|BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN/ { bad[cur] = 1 }
+	/^\[ *[0-9]+\.[0-9]+\] .*(stack guard page was hit|corrupted stack end)/ { sg[cur] = 1 }
+	/^\[ *[0-9]+\.[0-9]+\] .*(Oops: int3|soft lockup)/ { i3[cur] = 1 }
+	END {
+		# A run that passed: every part passed, as lab.sh says.
+		if (runclass == "") {
+			for (i = 1; i <= n; i++) print order[i], "PASS", "-"
+			exit
+		}
+		nbad = 0
+		for (i = 1; i <= n; i++) {
+			p = order[i]
+			c[p] = "-"
+			if (!began[p] && i > 1) { v[p] = "NOTRUN"; continue }
+			if (ended[p] && !bad[p]) { v[p] = "PASS"; continue }
+			v[p] = "FAIL"
+			nbad++
+			# Its own checks said no: class imr, whatever L2 did afterwards.
+			if (own[p]) c[p] = "imr"
+			# It never ended: the class of the run, except that a run classed
+			# imr for a complaint in another part, in which this one died
+			# silently, is an L2 reset here.
+			else if (!over[p]) c[p] = (runclass == "imr" && !bad[p] && !scend) ? "l2-reset" : runclass
+			else if (sg[p]) c[p] = "stack-guard"
+			else if (i3[p]) c[p] = "stale-int3"
+			else c[p] = "imr"
+		}
+		# The run failed, yet every part looks clean (L2 died while powering
+		# off, say): the last part that ran takes the blame.
+		if (!nbad) {
+			p = last != "" ? last : order[1]
+			v[p] = "FAIL"
+			c[p] = runclass
+		}
+		for (i = 1; i <= n; i++) print order[i], v[order[i]], c[order[i]]
+	}' "$log" >"$log.parts"
 if [ -n "$fail" ]; then
-	class=$(fail_class)
 	echo "$class" >"$log.class"
 	say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
 	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s [$class]: $fail"
+	[ "$parts" = "$scenario" ] || say "lab: parts: $(tr '\n' ' ' <"$log.parts")"
 	say "lab: last lines of $log:"
 	tail -n 30 "$log" >&2
 	exit 1

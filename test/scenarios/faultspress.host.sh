@@ -69,12 +69,25 @@ high=$((held - PRESS_SQUEEZE_MIB))
 echo $((high << 20)) >$cg/vms/memory.high
 peak=0
 speak=0
+# Until both guests end, at most PRESS_SECS + 300 s; a guest that stops
+# printing is shown by heartbeat (and killed if caught in an exception
+# loop) every minute, so a stalled guest is seen here rather than as a
+# silent L2 at the lab's 300 s console limit.
+pt=0
 while kill -0 "$(guest_pid p1)" 2>/dev/null || kill -0 "$(guest_pid p2)" 2>/dev/null; do
 	c=$(cat $cg/vms/memory.current)
 	[ "$c" -gt $peak ] && peak=$c
 	c=$(cat $cg/vms/memory.swap.current 2>/dev/null || echo 0)
 	[ "$c" -gt $speak ] && speak=$c
 	sleep 1
+	pt=$((pt + 1))
+	for n in p1 p2; do
+		kill -0 "$(guest_pid $n)" 2>/dev/null && heartbeat $n $((pt * 10))
+	done
+	if [ $pt -ge $((PRESS_SECS + 300)) ]; then
+		result FAIL press-guests-ended "still running $pt s after the squeeze began"
+		break
+	fi
 done
 wait_guest p1 60
 wait_guest p2 60

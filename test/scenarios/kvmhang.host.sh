@@ -4,7 +4,7 @@
 # kvmhang: reproducer, not in make check.  Runs the KVM selftests of
 # test/kselftest/kvm-repro.list (the xapic tests) over and over in L2
 # with NO IMR module loaded, the way kvmselftests runs its list (maxcpus=1,
-# 120 s per test), so that a hang there can be told apart from IMR's:
+# 240 s per test), so that a hang there can be told apart from IMR's:
 #   IMR_L2_CMDLINE="imr.rounds=N imr.withimr=1 imr.full=1" test/lab.sh kvmhang
 # (rounds: default 5; withimr=1: imr_host loaded first, the B arm;
 # full=1: each round runs kvmselftests' whole list first, so that two
@@ -24,7 +24,7 @@ while [ $r -le "$rounds" ]; do
 		echo "IMR-REPORT kvmhang round=$r test=$t start"
 		s=$(date +%s)
 		# shellcheck disable=SC2086
-		timeout -s KILL 120 "$KS/$t" $args >/tmp/kh.out 2>&1 </dev/null
+		timeout -s KILL 240 "$KS/$t" $args >/tmp/kh.out 2>&1 </dev/null
 		rc=$?
 		echo "IMR-REPORT kvmhang round=$r test=$t rc=$rc secs=$(($(date +%s) - s))"
 		[ $rc -eq 0 ] || tail -n 5 /tmp/kh.out | sed "s/^/  [$t] /"
