@@ -4,6 +4,11 @@
 
 hsys() { cat "/sys/kernel/imr/host/$1"; }
 
+# meminfo NAME: a /proc/meminfo field, kB; vmstat_n NAME: a /proc/vmstat
+# counter, 0 where the kernel has none.
+meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+vmstat_n() { awk -v n="$1" '$1 == n { v = $2 } END { print v + 0 }' /proc/vmstat; }
+
 # load_kmods SET: insmod the modules test/lab/ship-kmod.sh shipped as SET,
 # in its order, skipping those already loaded (irqbypass: KVM's).
 load_kmods() {
@@ -259,12 +264,15 @@ wait_guest() {
 	fi
 }
 
-# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME prints IMR-MARK
-# TEXT; fails at once if the guest is gone (the end of its console and
-# how QEMU ended are printed then).
+# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME marks IMR-MARK
+# TEXT, on its isa-debugcon port (/tmp/NAME.mark, written before the
+# guest's next instruction: what the host reads at the mark is of that
+# moment; the console lags under load) or on its console; fails at once if
+# the guest is gone (the end of its console and how QEMU ended are printed
+# then).
 wait_mark() {
 	i=0
-	while ! grep -q "IMR-MARK $2" "/tmp/$1.log" 2>/dev/null; do
+	while ! grep -q "IMR-MARK $2" "/tmp/$1.mark" "/tmp/$1.log" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt $((${3:-120} * 10)) ] && return 1
 		if ! kill -0 "$(guest_pid "$1")" 2>/dev/null; then

@@ -6,7 +6,6 @@
 # MemAvailable/Slab back within bounds.  cycleslong: CYCLES=50.
 CYCLES=${CYCLES:-10}
 P2SECS=${P2SECS:-25}
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
 avail0=$(meminfo MemAvailable)
 slab0=$(meminfo Slab)
 check host-insmod insmod /lib/imr/imr_host.ko

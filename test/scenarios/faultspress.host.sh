@@ -36,7 +36,6 @@ if [ "$fpr" = 1 ]; then
 	nohost=1
 	gdev="-device virtio-balloon-pci,free-page-reporting=on"
 fi
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 [ "$nohost" = 1 ] || check host-insmod insmod /lib/imr/imr_host.ko
 load_kmods zram

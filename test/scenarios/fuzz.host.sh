@@ -12,7 +12,6 @@ FUZZ_CALLS=${FUZZ_CALLS:-20000}
 [ -n "${FUZZ_SEED:-}" ] || FUZZ_SEED=$(l2arg fuzzseed)
 FUZZ_SEED=${FUZZ_SEED:-$(date +%s)}
 VICTIM_SECS=${VICTIM_SECS:-25}
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
 avail0=$(meminfo MemAvailable)
 slab0=$(meminfo Slab)
 check host-insmod insmod /lib/imr/imr_host.ko

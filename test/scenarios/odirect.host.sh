@@ -27,37 +27,11 @@
 # (release gets 90% of a free back within 5 s).
 want=$((128 << 20))
 
-# vmstat_n NAME: a /proc/vmstat counter, 0 where the kernel has none;
-# meminfo NAME: a /proc/meminfo field, kB.
-vmstat_n() { awk -v n="$1" '$1 == n { v = $2 } END { print v + 0 }' /proc/vmstat; }
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-
 # vmc COUNTER: guest od's per-VM counter; 0 before its first report made
 # its directory (every counter starts there at 0).
 vmc() {
 	vd=$(hostvm od)
 	if [ -n "$vd" ] && [ -r "$vd/$1" ]; then cat "$vd/$1"; else echo 0; fi
-}
-
-# wait_port NAME TEXT TIMEOUT_S: like wait_mark, but on the debugcon
-# port's file /tmp/NAME.mark, written before the guest runs its next
-# instruction: the counters read at TEXT must be those of that moment,
-# and the console lags behind under load (test/progs/imrmark.h).  The
-# console is read too, for a guest whose port write failed.
-wait_port() {
-	wp_i=0
-	while ! grep -q "IMR-MARK $2" "/tmp/$1.mark" "/tmp/$1.log" 2>/dev/null; do
-		wp_i=$((wp_i + 1))
-		[ $wp_i -gt $(($3 * 10)) ] && return 1
-		if ! kill -0 "$(guest_pid "$1")" 2>/dev/null; then
-			echo "[$1-gone] before IMR-MARK $2; its console ended:"
-			tail -n 5 "/tmp/$1.log" | sed "s/^/[$1-gone] /"
-			qemu_end "$1"
-			return 1
-		fi
-		heartbeat "$1" $wp_i
-		sleep 0.1
-	done
 }
 
 load_kmods odirect
@@ -84,7 +58,7 @@ start_guest od odirect 1024 2 \
 	-drive file=/dev/loop0,if=virtio,cache=none,format=raw,aio=threads
 boot_wait
 marks=0
-if wait_port od odio-first-round 300; then
+if wait_mark od odio-first-round 300; then
 	r1=$(vmc reclaimed_bytes)
 	p1=$(vmc pinned_bytes)
 	pin1=$(vmstat_n nr_foll_pin_acquired)
@@ -98,7 +72,7 @@ if wait_port od odio-first-round 300; then
 	6.1.*) ;;
 	*) check odirect-qemu-pinned test $((pin1 - pin0)) -ge 8192 ;;
 	esac
-	if wait_port od odirect-freed 300; then
+	if wait_mark od odirect-freed 300; then
 		marks=1
 		r2=$(vmc reclaimed_bytes)
 		p2=$(vmc pinned_bytes)
