@@ -87,7 +87,7 @@ lab-stats:
 	test/lab-stats.sh -n $(or $(N),3) $(SCENARIOS)
 
 bench:
-	test/bench.sh
+	bench/bench.sh
 
 demo:
 	test/demo.sh

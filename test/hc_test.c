@@ -421,7 +421,7 @@ static void vm_create(void)
 	 * create.  Without one, KVM flips its kvm_has_noapic_vcpu static key
 	 * for every VM we create and destroy; on a 6.12 L2 under nested TCG
 	 * that text patching, racing kprobe arming, crashed the lab host with
-	 * no IMR code loaded (test/scenarios/cyclesrepro.host.sh).
+	 * no IMR code loaded (test/scenarios/repro/cyclesrepro.host.sh).
 	 */
 	if (!no_irqchip && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0))
 		die("KVM_CREATE_IRQCHIP");

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run one lab scenario: boot an L2 host (QEMU TCG, -cpu max, kvm-amd) that
-# runs test/scenarios/SCENARIO.host.sh, which may boot L3 guests under nested
-# KVM running test/scenarios/*.guest.sh.  Everything comes from Debian
-# packages; big parts are cached in $IMR_CACHE (default /var/cache/imr).
+# runs SCENARIO.host.sh (or a variant of one), which may boot L3 guests
+# under nested KVM running a NAME.guest.sh (both from the scenario folders
+# below).  Everything comes from Debian packages; big parts are cached in
+# $IMR_CACHE (default /var/cache/imr).
 #
 #   test/lab.sh [-H HOST_KVER] [-G GUEST_KVER] [-t TIMEOUT_S] [-m L2_MB]
 #               [-D DEADLINE] SCENARIO
@@ -55,6 +56,49 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || die "usage: test/lab.sh [-H kver] [-G kver] [-t s] [-m MiB] [-D epoch] SCENARIO"
 scenario=$1
+# Scenarios live in folders by purpose, so that a reader sees regression
+# tests, reproducers and benchmarks apart: what make check runs
+# (test/scenarios/check; check.list and check-long.list name them),
+# reproducers of lab or kernel failures that make check does not run
+# (test/scenarios/repro), and the benchmarks and the demo (bench/scenarios,
+# beside bench.sh and report.py).  Inside the images they are one flat
+# folder again (/scenarios/NAME.host.sh, /gscen/NAME.guest.sh), so that
+# scenarios source each other by name: a name must be unique across the
+# folders, or one file would silently replace another there.
+scenario_dirs="test/scenarios/check test/scenarios/repro bench/scenarios"
+dup=$(for sd in $scenario_dirs; do ls "$IMR_TOP/$sd"; done | grep '\.sh$' | sort | uniq -d)
+[ -z "$dup" ] || die "scenario files in more than one of $scenario_dirs: $dup"
+# scenario_file NAME host|guest: the path of NAME's host or guest side;
+# status 1 when there is none.
+scenario_file() {
+	for sd in $scenario_dirs; do
+		[ -f "$IMR_TOP/$sd/$1.$2.sh" ] || continue
+		echo "$IMR_TOP/$sd/$1.$2.sh"
+		return 0
+	done
+	return 1
+}
+# A variant (test/scenarios/variants) is a scenario run with other
+# settings under a name of its own.  variant NAME: NAME's line there
+# without NAME ("BASE [VAR=VALUE]... [lab:KEY=VALUE]..."), empty when NAME
+# is not a variant.  part_base NAME: the scenario whose host side part
+# NAME runs, NAME itself unless it is a variant.
+variants=$IMR_TOP/test/scenarios/variants
+variant() { sed 's/#.*//' "$variants" | awk -v n="$1" '$1 == n { $1 = ""; sub(/^ +/, ""); print; exit }'; }
+part_base() {
+	pb=$(variant "$1")
+	echo "${pb:-$1}" | cut -d' ' -f1
+}
+# In L2 a variant is a host side of its own (below), so its name must not
+# be a scenario file's too, and its base must be a scenario file.
+vnames=$(sed 's/#.*//' "$variants" | awk '{ print $1 }')
+for vn in $vnames; do
+	if scenario_file "$vn" host >/dev/null; then
+		die "$vn is both a variant in $variants and a scenario file"
+	fi
+	scenario_file "$(part_base "$vn")" host >/dev/null ||
+		die "variant $vn: its base $(part_base "$vn") is no scenario file"
+done
 # SCENARIO may be a group, "a+b+c": one L2 boot runs a, b and c in that
 # order (L2's /init resets what each leaves behind, test/lab/l2-init), and
 # each part gets its own verdict, written to the log's .parts file.  The
@@ -62,7 +106,8 @@ scenario=$1
 # up and every part's ship step runs.
 parts=$(echo "$scenario" | tr + ' ')
 for pt in $parts; do
-	[ -f "$IMR_TOP/test/scenarios/$pt.host.sh" ] || die "no scenario test/scenarios/$pt.host.sh"
+	scenario_file "$(part_base "$pt")" host >/dev/null ||
+		die "no scenario $pt: no $pt.host.sh in $scenario_dirs, nor a variant in $variants"
 done
 [ -n "$guest_k" ] || guest_k=$host_k
 # Scenario directives: "# lab: KEY=VALUE" lines in the host scenario's
@@ -73,7 +118,15 @@ done
 # count unless IMR_L2_CPUS gave one (default 2); ship=CMD runs as
 # `CMD L2_ROOT L3_ROOT` from the repository top before the images are
 # packed, to add files to them, with IMR_HOST_KVER and IMR_GUEST_KVER set.
-part_directive() { sed -n "1,/^[^#]/s/^# lab: $2=//p" "$IMR_TOP/test/scenarios/$1.host.sh"; }
+# A variant's lab:KEY=VALUE replaces its base's KEY directive.
+part_directive() {
+	pd=$(variant "$1" | tr ' ' '\n' | sed -n "s/^lab:$2=//p")
+	if [ -n "$pd" ]; then
+		echo "$pd"
+	else
+		sed -n "1,/^[^#]/s/^# lab: $2=//p" "$(scenario_file "$(part_base "$1")" host)"
+	fi
+}
 directive() {
 	dv=$(part_directive "${parts%% *}" "$1")
 	for pt in $parts; do
@@ -170,7 +223,9 @@ test_modules() {
 # The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*), shipped
 # to the guest as /lib/imr/imr_fuzz.ko.
 cp "$(test_modules fuzz "$guest_k")/imr_fuzz.ko" "$g/lib/imr/"
-cp "$IMR_TOP"/test/scenarios/*.guest.sh "$g/gscen/" 2>/dev/null || true
+for sd in $scenario_dirs; do
+	cp "$IMR_TOP/$sd"/*.guest.sh "$g/gscen/" 2>/dev/null || true
+done
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
 # kvm.ko lets a guest load imr_host too (a nested host is also a guest).
 mkdir -p "$g/lib/imr/kmod"
@@ -189,7 +244,21 @@ cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$p/lib/imr/"
 cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 # Other users of the functions imr_host hooks (test/ipmod, hostabi).
 cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
-cp "$IMR_TOP"/test/scenarios/*.host.sh "$p/scenarios/"
+for sd in $scenario_dirs; do
+	cp "$IMR_TOP/$sd"/*.host.sh "$p/scenarios/"
+done
+# Each variant becomes a host side of its own in L2: its settings, then
+# its base scenario, sourced as any scenario sources another.
+sed 's/#.*//' "$variants" | while read -r vn vb vs; do
+	[ -n "$vn" ] || continue
+	{
+		echo "# $vn: $vb with its settings in test/scenarios/variants."
+		for kv in $vs; do
+			case $kv in lab:*) ;; *) echo "$kv" ;; esac
+		done
+		echo ". /scenarios/$vb.host.sh"
+	} >"$p/scenarios/$vn.host.sh"
+done
 [ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
 for pt in $parts; do
 	ship=$(part_directive "$pt" ship)

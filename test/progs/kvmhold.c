@@ -18,7 +18,7 @@
  *
  * kvmhold -c N instead creates and destroys N such VMs one after the other
  * and exits: without a held VM each one flips those keys on and off, which
- * is what the textpatch reproducer (test/scenarios/textpatch.host.sh)
+ * is what the textpatch reproducer (test/scenarios/repro/textpatch.host.sh)
  * repeats to measure the stale-int3 failure with and without the hold.
  */
 #include <fcntl.h>

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make bench`: IMR against no reclaim, virtio-balloon free page reporting
-# (FPR), IMR at 4 KiB, KSM and host swap, in the lab (test/lab.sh).  Every
+# (FPR), IMR at 4 KiB, KSM and host swap, in the lab (test/lab.sh), one
+# scenario per part (bench/scenarios/bench_PART.{host,guest}.sh).  Every
 # comparison runs inside ONE L2 boot, so ratios are fair.
 #
 #   BENCH_KVER=6.1|6.12       host and guest kernel series (default 6.1)

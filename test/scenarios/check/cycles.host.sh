@@ -3,7 +3,8 @@
 # CYCLES times while that guest churns and reports and `hc_test --storm`
 # creates and destroys VMs that report, in a loop.  Pass: no oops or
 # warning, every cycle clean, no word lost, no VM directory left, and L2
-# MemAvailable/Slab back within bounds.  cycleslong: CYCLES=50.
+# MemAvailable/Slab back within bounds.  cycleslong (test/scenarios/variants)
+# runs it with CYCLES=50.
 CYCLES=${CYCLES:-10}
 P2SECS=${P2SECS:-25}
 avail0=$(meminfo MemAvailable)

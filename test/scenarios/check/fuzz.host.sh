@@ -4,7 +4,7 @@
 # Pass: every answer documented and as predicted, no refused call dropped
 # anything (bait pages), the innocent guest lost no word, the host's
 # per-VM counters equal the fuzzer's own tally, and L2 memory is bounded.
-# fuzzlong.host.sh sets FUZZ_CALLS=100000.
+# fuzzlong (test/scenarios/variants) sets FUZZ_CALLS=100000.
 # IMR_L2_CMDLINE="imr.fuzzcalls=N" overrides the count (quick runs),
 # "imr.fuzzseed=N" replays a run's seed (each vCPU's sequence of calls).
 [ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(l2arg fuzzcalls)

@@ -8,7 +8,9 @@
 # and disarmed RCYCLES times.  IMR_L2_CMDLINE="imr.mode=imr" does that with
 # insmod/rmmod imr_host; imr.mode=tracefs (default) with tracefs kprobe
 # events and no IMR code at all, to tell an IMR bug from a kernel/TCG one;
-# imr.mode=none (cyclesrepronone) arms no kprobe: VM churn alone.
+# imr.mode=none arms no kprobe: VM churn alone.  The variants
+# cyclesreproimr and cyclesrepronone (test/scenarios/variants) set
+# REPRO_MODE, the default mode, to imr and none.
 mode=$(l2arg mode)
 mode=${mode:-${REPRO_MODE:-tracefs}}
 RCYCLES=${RCYCLES:-40}
