@@ -2,6 +2,7 @@
 /* /sys/kernel/imr/guest/: knobs and counters, one value per file. */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/sysfs.h>
 
 #include "compat.h"
@@ -38,6 +39,13 @@ IMR_STAT_ATTR(reused_bytes);
 IMR_STAT_ATTR(last_report_us);
 IMR_STAT_ATTR(reserve_hits);
 IMR_STAT_ATTR(untracked_bytes);
+
+/* A gauge, not a counter: reported memory the guest has not used since. */
+static ssize_t returned_bytes_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return imr_show_u64(buf, (u64)imr_track_live_pages() << PAGE_SHIFT);
+}
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -121,6 +129,7 @@ static struct kobj_attribute imr_attr_min_order = __ATTR_RW(min_order);
 static struct kobj_attribute imr_attr_delay_ms = __ATTR_RW(delay_ms);
 static struct kobj_attribute imr_attr_reserve_kib = __ATTR_RW(reserve_kib);
 static struct kobj_attribute imr_attr_backoff_ms = __ATTR_RO(backoff_ms);
+static struct kobj_attribute imr_attr_returned_bytes = __ATTR_RO(returned_bytes);
 
 static struct attribute *imr_attrs[] = {
 	&imr_attr_enabled.attr,
@@ -134,6 +143,7 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_last_report_us.attr,
 	&imr_attr_reserve_hits.attr,
 	&imr_attr_untracked_bytes.attr,
+	&imr_attr_returned_bytes.attr,
 	&imr_attr_backoff_ms.attr,
 	NULL
 };

@@ -19,6 +19,8 @@
  * tracked, and so never reported (report.c asks imr_track_covers()): a
  * dropped frame the bitmap cannot count would look backed to the reserve.
  * Reloading the module covers them.
+ *
+ * At load, blocks an earlier load reported are adopted (imr_track_adopt()).
  */
 #include <linux/bitmap.h>
 #include <linux/kprobes.h>
@@ -26,6 +28,8 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -231,6 +235,76 @@ static void imr_track_probes_unregister(void)
 	unregister_kretprobe(&imr_isolate_kretprobe);
 }
 
+/*
+ * Entries read per free list at most, with interrupts off: the cap
+ * /proc/pagetypeinfo uses for the same walk.
+ */
+#define IMR_ADOPT_MAX_BLOCKS	100000UL
+
+/*
+ * The PageReported blocks of one free list.  From the tail, where
+ * page_reporting puts back what it reported (__putback_isolated_page()
+ * frees to the tail), so a capped walk still sees most of them.
+ */
+static unsigned long imr_track_adopt_list(struct zone *zone, unsigned int order,
+					  int mt, bool *capped)
+{
+	struct list_head *list = &zone->free_area[order].free_list[mt];
+	unsigned long flags, seen = 0, pages = 0;
+	struct page *page;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	list_for_each_entry_reverse(page, list, buddy_list) {
+		if (++seen > IMR_ADOPT_MAX_BLOCKS) {
+			*capped = true;
+			break;
+		}
+		if (PageReported(page))
+			pages += imr_bits_set(&imr_bits, page_to_pfn(page), 1UL << order);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return pages;
+}
+
+/*
+ * Blocks an earlier load of the module reported are still on the free
+ * lists, still PageReported (page_reporting_unregister() leaves the flag)
+ * and still without backing; free page reporting skips them until they
+ * are allocated and freed again.  A new, empty bitmap would count them as
+ * backed (the reserve's unsafe error): set their bits.  One list at a time
+ * under zone->lock; the tracepoints are attached before, so a block
+ * allocated once its list was read is cleared again.  A block that merged
+ * with an unreported buddy has lost the flag: it is not adopted, but is
+ * reported again as a whole (and then counted).
+ */
+static void imr_track_adopt(void)
+{
+	unsigned long pages = 0;
+	unsigned int order;
+	bool capped = false;
+	struct zone *zone;
+	int nid, z, mt;
+
+	for_each_online_node(nid) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			zone = &NODE_DATA(nid)->node_zones[z];
+			if (!populated_zone(zone))
+				continue;
+			for (order = 0; order < NR_PAGE_ORDERS; order++) {
+				for (mt = 0; mt < MIGRATE_TYPES; mt++)
+					pages += imr_track_adopt_list(zone, order, mt, &capped);
+				cond_resched();
+			}
+		}
+	}
+	if (pages)
+		pr_info("%lu MiB of free memory already reported (an earlier load): counted as returned\n",
+			pages >> (20 - PAGE_SHIFT));
+	if (capped)
+		pr_warn("a free list had more than %lu blocks: reported blocks beyond them are counted as backed until reused\n",
+			IMR_ADOPT_MAX_BLOCKS);
+}
+
 int imr_track_init(void)
 {
 	int err;
@@ -246,6 +320,7 @@ int imr_track_init(void)
 	err = imr_track_probes_register();
 	if (err)
 		goto err_tps;
+	imr_track_adopt();
 	return 0;
 
 err_tps:

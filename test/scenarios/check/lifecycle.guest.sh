@@ -2,6 +2,19 @@
 # churns (no word lost), then imr_host and imr_guest in one kernel, loaded
 # and unloaded in both orders.
 check guest-insmod insmod /lib/imr/imr_guest.ko
+# A reload remembers what the previous load returned: those blocks stay
+# PageReported on the free lists, and free page reporting never offers
+# them again (a new, empty bitmap would count them as backed).
+sleep 1
+memtouch 256 0 >/dev/null
+sleep 2
+r1=$(gsys returned_bytes)
+rmmod imr_guest
+insmod /lib/imr/imr_guest.ko
+r2=$(gsys returned_bytes)
+echo "IMR-REPORT lifecycle returned_bytes before_reload=$r1 after_reload=$r2"
+check returned-before-reload test "$r1" -ge $((192 << 20))
+check reload-keeps-returned test $((r2 * 4)) -ge $((r1 * 3))
 churn 3 50 64 >/tmp/churn.out 2>&1 &
 cpid=$!
 cycles=0
