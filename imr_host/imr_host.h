@@ -5,6 +5,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kobject.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -17,6 +18,7 @@ struct mm_struct;
 struct page;
 struct kvm_vcpu;
 struct imr_span;
+struct imr_call;
 
 /*
  * Hypercall number the replacement hands to KVM to learn the caller's CPL
@@ -55,6 +57,8 @@ struct imr_vm {
 	struct imr_stats stats;
 	spinlock_t rate_lock;		/* the VM's vCPUs call at once */
 	struct imr_rate rate;		/* under rate_lock */
+	struct mutex call_lock;		/* one report of the VM at a time */
+	struct imr_call *call;		/* report.c's buffer, under call_lock */
 };
 
 extern struct imr_stats imr_global;

@@ -6,6 +6,7 @@
  */
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -13,7 +14,14 @@
 #include "trace.h"
 #include "validate.h"
 
-/* One call's working set: too big for the stack. */
+/*
+ * One call's working set: too big for the stack, and too big (an order-2
+ * block) to allocate on every call of a host short of memory.  One per VM,
+ * allocated at its first report and freed with it (vm.c); the VM's reports
+ * take turns on it, which costs a guest nothing (one page_reporting work
+ * item makes its reports) and keeps a hostile one's vCPUs from making the
+ * host work for all of them at once.
+ */
 struct imr_call {
 	struct imr_range ranges[IMR_MAX_RANGES];
 	struct imr_span spans[IMR_MAX_RANGES];
@@ -119,22 +127,42 @@ static void imr_report_account(struct imr_vm *vm, unsigned long count,
 	imr_stat_add(vm, IMR_STAT_HUGETLB_BYTES, total->hugetlb);
 }
 
+/* With vm->call_lock held: the VM's buffer, allocated on first use. */
+static struct imr_call *imr_report_buffer(struct imr_vm *vm)
+{
+	if (!vm->call)
+		vm->call = kvmalloc(sizeof(*vm->call), GFP_KERNEL_ACCOUNT);
+	return vm->call;
+}
+
+/* Admitted: read, validate and drop, with the VM's buffer. */
+static long imr_report_locked(struct kvm_vcpu *vcpu, struct imr_vm *vm,
+			      unsigned long gpa, unsigned int count,
+			      struct imr_drop_total *total)
+{
+	struct imr_call *call;
+	long ret;
+
+	if (mutex_lock_killable(&vm->call_lock))
+		return -IMR_EBUSY;	/* the vCPU's thread is being killed */
+	call = imr_report_buffer(vm);
+	ret = call ? imr_report_call(vcpu, vm, call, gpa, count) : -IMR_EBUSY;
+	if (!ret)
+		imr_drop(vm, call->spans, count, call->pages, total);
+	mutex_unlock(&vm->call_lock);
+	return ret;
+}
+
 long imr_report(struct kvm_vcpu *vcpu, struct imr_vm *vm, unsigned long gpa,
 		unsigned long count, unsigned long flags)
 {
 	struct imr_drop_total total = { 0 };
-	struct imr_call *call = NULL;
 	long ret;
 
+	/* Admitted means vm is set and count <= IMR_MAX_RANGES. */
 	ret = imr_report_admit(vcpu, vm, gpa, count, flags);
-	if (!ret) {
-		call = kmalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
-		ret = call ? imr_report_call(vcpu, vm, call, gpa, count) :
-			     -IMR_EBUSY;
-	}
 	if (!ret)
-		imr_drop(vm, call->spans, count, call->pages, &total);
-	kfree(call);
+		ret = imr_report_locked(vcpu, vm, gpa, count, &total);
 	imr_report_account(vm, count, ret, &total);
 	trace_report(vm ? vm->id : 0, count, ret);
 	return ret;

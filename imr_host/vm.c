@@ -21,6 +21,7 @@
  */
 #include <linux/hashtable.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -49,7 +50,10 @@ static bool imr_marks_lost;				/* imr_vms_lock */
 
 static void imr_vm_release(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct imr_vm, kobj));
+	struct imr_vm *vm = container_of(kobj, struct imr_vm, kobj);
+
+	kvfree(vm->call);
+	kfree(vm);
 }
 
 static const struct kobj_type imr_vm_ktype = {
@@ -106,6 +110,7 @@ static struct imr_vm *imr_vm_create(const struct kvm *kvm)
 	vm->id = atomic_inc_return(&imr_vm_seq);
 	vm->stats.enabled = true;
 	spin_lock_init(&vm->rate_lock);
+	mutex_init(&vm->call_lock);
 	INIT_WORK(&vm->del_work, imr_vm_del_work);
 	if (kobject_init_and_add(&vm->kobj, &imr_vm_ktype, imr_vms_kobj,
 				 "%d-%u", task_tgid_nr(current), vm->id)) {
