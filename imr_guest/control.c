@@ -2,8 +2,11 @@
 /*
  * Registration with the kernel's free page reporting: registered while
  * enabled, re-registered to change the order, dropped for good when the
- * host stops taking reports.  imr_control_lock serialises all of it;
- * report() never takes it (page_reporting_unregister() waits for report()).
+ * host stops taking reports.  imr_control_lock serialises all of it; the
+ * report callback never takes it (page_reporting_unregister() waits for
+ * the callback).  The callback is ours: report.c reports a batch and
+ * returns the host's answer, and this file decides what a refusal means
+ * for the registration, so report.c never calls back into it.
  */
 #include <linux/mutex.h>
 #include <linux/page_reporting.h>
@@ -14,8 +17,11 @@
 
 static DEFINE_MUTEX(imr_control_lock);
 
+static int imr_control_report(struct page_reporting_dev_info *prdev,
+			      struct scatterlist *sgl, unsigned int nents);
+
 static struct page_reporting_dev_info imr_prdev = {
-	.report = imr_report,
+	.report = imr_control_report,
 };
 
 static bool imr_registered;		/* under imr_control_lock */
@@ -65,8 +71,8 @@ static void imr_host_gone_fn(struct work_struct *work)
 	mutex_unlock(&imr_control_lock);
 }
 
-/* From report(): it must not unregister itself (that waits for it). */
-void imr_control_host_gone(long code)
+/* From the callback: it must not unregister itself (that waits for it). */
+static void imr_control_host_gone(long code)
 {
 	if (atomic_xchg(&imr_host_gone, 1))
 		return;
@@ -79,9 +85,23 @@ void imr_control_host_gone(long code)
 	schedule_work(&imr_host_gone_work);
 }
 
-bool imr_control_stopping(void)
+/*
+ * page_reporting's callback.  Once the host is gone, the passes left until
+ * the unregistration are refused without a hypercall.  Any error ends the
+ * pass; hooks.c then delays the next one.
+ */
+static int imr_control_report(struct page_reporting_dev_info *prdev,
+			      struct scatterlist *sgl, unsigned int nents)
 {
-	return atomic_read(&imr_host_gone);
+	long host_gone = 0;
+	int err = -EAGAIN;
+
+	if (!atomic_read(&imr_host_gone))
+		err = imr_report(sgl, nents, &host_gone);
+	if (host_gone)
+		imr_control_host_gone(host_gone);
+	imr_hooks_report_done(err);
+	return err;
 }
 
 /* Turning it on asks the host again: it may have come back. */
@@ -123,8 +143,6 @@ int imr_control_set_order(unsigned int order)
 	bool was;
 	int err = 0;
 
-	if (order >= NR_PAGE_ORDERS)
-		return -EINVAL;
 	mutex_lock(&imr_control_lock);
 	was = imr_registered && !atomic_read(&imr_host_gone);
 	if (order != imr_order) {

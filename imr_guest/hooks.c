@@ -23,7 +23,6 @@
 
 static unsigned long imr_delay_target;	/* &prdev->work */
 static unsigned long imr_delay_jiffies;	/* >= 1 */
-static unsigned int imr_delay_ms;
 /* Written by report() only (one work item, never two at once). */
 static unsigned long imr_backoff_jiffies;
 static unsigned int imr_backoff_ms;
@@ -41,18 +40,10 @@ static struct kprobe imr_qdw_kprobe = {
 	.pre_handler = imr_qdw_pre,
 };
 
-int imr_hooks_set_delay_ms(unsigned int ms)
+/* @ms was checked by its setter (settings.c). */
+void imr_hooks_set_delay_ms(unsigned int ms)
 {
-	if (ms > IMR_DELAY_MS_MAX)
-		return -EINVAL;
-	WRITE_ONCE(imr_delay_ms, ms);
 	WRITE_ONCE(imr_delay_jiffies, imr_delay_to_jiffies(ms));
-	return 0;
-}
-
-unsigned int imr_hooks_delay_ms(void)
-{
-	return READ_ONCE(imr_delay_ms);
 }
 
 /*
@@ -79,9 +70,7 @@ int imr_hooks_init(unsigned int delay_ms)
 {
 	int err;
 
-	err = imr_hooks_set_delay_ms(delay_ms);
-	if (err)
-		return err;
+	imr_hooks_set_delay_ms(delay_ms);
 	imr_delay_target = (unsigned long)imr_control_work();
 	err = register_kprobe(&imr_qdw_kprobe);
 	if (err)

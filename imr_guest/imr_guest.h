@@ -4,6 +4,7 @@
 #define IMR_GUEST_H
 
 #include <linux/atomic.h>
+#include <linux/moduleparam.h>
 #include <linux/types.h>
 
 #include "imr_abi.h"
@@ -33,16 +34,14 @@ long imr_hc_probe(void);
 long imr_hc_report(phys_addr_t array, unsigned int n);
 int imr_host_probe(struct imr_host_info *info);
 
-/* report.c: the page_reporting_dev_info callback */
-struct page_reporting_dev_info;
+/* report.c: one batch of isolated blocks to the host */
 struct scatterlist;
-int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
-	       unsigned int nents);
+int imr_report(struct scatterlist *sgl, unsigned int nents, long *host_gone);
 int imr_report_init(unsigned int max_ranges);
 void imr_report_exit(void);
 void imr_report_set_max(unsigned int max_ranges);
 unsigned long imr_report_reserve_kib(void);
-int imr_report_set_reserve_kib(unsigned long kib);
+void imr_report_set_reserve_kib(unsigned long kib);
 unsigned long imr_report_default_reserve_kib(void);
 
 /* control.c: registration with free page reporting */
@@ -52,15 +51,12 @@ int imr_control_set_enabled(bool on);
 bool imr_control_enabled(void);
 int imr_control_set_order(unsigned int order);
 unsigned int imr_control_order(void);
-void imr_control_host_gone(long code);
-bool imr_control_stopping(void);
 struct delayed_work *imr_control_work(void);
 
 /* hooks.c: report right away instead of 2 s after a free */
 int imr_hooks_init(unsigned int delay_ms);
 void imr_hooks_exit(void);
-int imr_hooks_set_delay_ms(unsigned int ms);
-unsigned int imr_hooks_delay_ms(void);
+void imr_hooks_set_delay_ms(unsigned int ms);
 void imr_hooks_report_done(int err);
 unsigned int imr_hooks_backoff_ms(void);
 
@@ -70,6 +66,17 @@ void imr_track_exit(void);
 void imr_track_reported(const struct imr_range *r, unsigned int n);
 bool imr_track_covers(phys_addr_t pa, unsigned long len);
 unsigned long imr_track_live_pages(void);
+
+/* settings.c: one validated setter per setting (parameters, sysfs) */
+extern const struct kernel_param_ops imr_enabled_ops;
+extern const struct kernel_param_ops imr_min_order_ops;
+extern const struct kernel_param_ops imr_delay_ms_ops;
+extern const struct kernel_param_ops imr_reserve_kib_ops;
+bool imr_setting_enabled(void);
+unsigned int imr_setting_min_order(void);
+unsigned int imr_setting_delay_ms(void);
+void imr_settings_start(void);
+void imr_settings_stop(void);
 
 /* sysfs.c */
 int imr_sysfs_init(void);

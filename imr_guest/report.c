@@ -58,12 +58,10 @@ unsigned long imr_report_reserve_kib(void)
 	return READ_ONCE(imr_reserve_pages) << (PAGE_SHIFT - 10);
 }
 
-int imr_report_set_reserve_kib(unsigned long kib)
+/* @kib was checked by its setter (settings.c). */
+void imr_report_set_reserve_kib(unsigned long kib)
 {
-	if (kib > (ULONG_MAX >> PAGE_SHIFT))
-		return -EINVAL;
 	WRITE_ONCE(imr_reserve_pages, kib >> (PAGE_SHIFT - 10));
-	return 0;
 }
 
 /*
@@ -114,15 +112,18 @@ static int imr_fill(struct imr_batch *b, struct scatterlist *sgl,
 	return imr_batch_finish(b);
 }
 
-/* The host's code -> what page_reporting gets (any error: not reported). */
-static int imr_report_error(long ret)
+/*
+ * The host's code -> what page_reporting gets (any error: not reported).
+ * A host that no longer takes reports from this VM also sets @host_gone.
+ */
+static int imr_report_error(long ret, long *host_gone)
 {
 	switch (ret) {
 	case -IMR_EBUSY:
 		return -EAGAIN;
 	case -IMR_ENOSYS:
 	case -IMR_EREFUSED:
-		imr_control_host_gone(ret);
+		*host_gone = ret;
 		return -ENODEV;
 	default:
 		pr_warn_ratelimited("host refused a report: %ld\n", ret);
@@ -140,7 +141,7 @@ static void imr_account(long ret, u64 bytes, u64 us)
 		atomic64_add(bytes, &imr_stats.reported_bytes);
 }
 
-static int imr_send_chunk(struct imr_range *r, unsigned int n)
+static int imr_send_chunk(struct imr_range *r, unsigned int n, long *host_gone)
 {
 	u64 bytes = imr_batch_bytes(r, n);
 	u64 t0, us;
@@ -152,7 +153,7 @@ static int imr_send_chunk(struct imr_range *r, unsigned int n)
 	trace_report(n, bytes, ret, us);
 	imr_account(ret, bytes, us);
 	if (ret < 0)
-		return imr_report_error(ret);
+		return imr_report_error(ret, host_gone);
 	imr_track_reported(r, n);
 	return 0;
 }
@@ -168,43 +169,38 @@ static int imr_send_chunk(struct imr_range *r, unsigned int n)
  * large guest one pass would otherwise hold a per-CPU kworker's CPU for
  * hundreds of ms.  No lock is held here (see the top of the file).
  */
-static int imr_send(struct imr_batch *b)
+static int imr_send(struct imr_batch *b, long *host_gone)
 {
 	unsigned int pos, n, max = READ_ONCE(imr_max_ranges);
 	int err;
 
 	for (pos = 0; (n = imr_batch_chunk(b, pos, max)); pos += n) {
 		cond_resched();
-		err = imr_send_chunk(&b->r[pos], n);
+		err = imr_send_chunk(&b->r[pos], n, host_gone);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static int imr_report_batch(struct scatterlist *sgl, unsigned int nents)
+/*
+ * Report one batch of page_reporting's isolated blocks (control.c's
+ * callback calls this).  Returns 0 or what page_reporting gets; @host_gone
+ * is set to the host's code when it no longer takes reports.
+ */
+int imr_report(struct scatterlist *sgl, unsigned int nents, long *host_gone)
 {
 	struct imr_batch b;
 	int err;
 
-	if (imr_control_stopping() || imr_reserve_hit())
+	if (imr_reserve_hit())
 		return -EAGAIN;
 	err = imr_fill(&b, sgl, nents);
 	if (err) {
 		pr_warn_ratelimited("malformed batch of %u blocks: %d\n", nents, err);
 		return err;
 	}
-	return imr_send(&b);
-}
-
-/* Any error ends page_reporting's pass; hooks.c then delays the next. */
-int imr_report(struct page_reporting_dev_info *prdev, struct scatterlist *sgl,
-	       unsigned int nents)
-{
-	int err = imr_report_batch(sgl, nents);
-
-	imr_hooks_report_done(err);
-	return err;
+	return imr_send(&b, host_gone);
 }
 
 int imr_report_init(unsigned int max_ranges)

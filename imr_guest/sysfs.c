@@ -3,6 +3,7 @@
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 
 #include "compat.h"
@@ -15,13 +16,6 @@ static struct kobject *imr_dir;
 static ssize_t imr_show_u64(char *buf, u64 v)
 {
 	return sysfs_emit(buf, "%llu\n", v);
-}
-
-static int imr_parse_uint(const char *buf, unsigned int max, unsigned int *v)
-{
-	if (kstrtouint(buf, 0, v) || *v > max)
-		return -EINVAL;
-	return 0;
 }
 
 #define IMR_STAT_ATTR(name)						\
@@ -47,59 +41,28 @@ static ssize_t returned_bytes_show(struct kobject *kobj,
 	return imr_show_u64(buf, (u64)imr_track_live_pages() << PAGE_SHIFT);
 }
 
-static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%d\n", imr_control_enabled());
-}
+/*
+ * A setting's file: read and written through the setter its module
+ * parameter uses too (settings.c), so a value is checked in one place.
+ */
+#define IMR_SETTING_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return imr_##name##_ops.get(buf, NULL);				\
+}									\
+static ssize_t name##_store(struct kobject *kobj,			\
+			    struct kobj_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	return imr_##name##_ops.set(buf, NULL) ?: count;		\
+}									\
+static struct kobj_attribute imr_attr_##name = __ATTR_RW(name)
 
-static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
-{
-	unsigned int v;
-	int err;
-
-	err = imr_parse_uint(buf, 1, &v);
-	if (!err)
-		err = imr_control_set_enabled(v);
-	return err ?: count;
-}
-
-static ssize_t min_order_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	return sysfs_emit(buf, "%u\n", imr_control_order());
-}
-
-static ssize_t min_order_store(struct kobject *kobj, struct kobj_attribute *attr,
-			       const char *buf, size_t count)
-{
-	unsigned int v;
-	int err;
-
-	err = imr_parse_uint(buf, NR_PAGE_ORDERS - 1, &v);
-	if (!err)
-		err = imr_control_set_order(v);
-	return err ?: count;
-}
-
-static ssize_t delay_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	return sysfs_emit(buf, "%u\n", imr_hooks_delay_ms());
-}
-
-static ssize_t delay_ms_store(struct kobject *kobj, struct kobj_attribute *attr,
-			      const char *buf, size_t count)
-{
-	unsigned int v;
-	int err;
-
-	err = imr_parse_uint(buf, IMR_DELAY_MS_MAX, &v);
-	if (!err)
-		err = imr_hooks_set_delay_ms(v);
-	return err ?: count;
-}
+IMR_SETTING_ATTR(enabled);
+IMR_SETTING_ATTR(min_order);
+IMR_SETTING_ATTR(delay_ms);
+IMR_SETTING_ATTR(reserve_kib);
 
 /* Extra wait before the next pass while reports are refused (0: none). */
 static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -108,26 +71,6 @@ static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr
 	return sysfs_emit(buf, "%u\n", imr_hooks_backoff_ms());
 }
 
-static ssize_t reserve_kib_show(struct kobject *kobj, struct kobj_attribute *attr,
-				char *buf)
-{
-	return sysfs_emit(buf, "%lu\n", imr_report_reserve_kib());
-}
-
-static ssize_t reserve_kib_store(struct kobject *kobj, struct kobj_attribute *attr,
-				 const char *buf, size_t count)
-{
-	unsigned long v;
-
-	if (kstrtoul(buf, 0, &v) || imr_report_set_reserve_kib(v))
-		return -EINVAL;
-	return count;
-}
-
-static struct kobj_attribute imr_attr_enabled = __ATTR_RW(enabled);
-static struct kobj_attribute imr_attr_min_order = __ATTR_RW(min_order);
-static struct kobj_attribute imr_attr_delay_ms = __ATTR_RW(delay_ms);
-static struct kobj_attribute imr_attr_reserve_kib = __ATTR_RW(reserve_kib);
 static struct kobj_attribute imr_attr_backoff_ms = __ATTR_RO(backoff_ms);
 static struct kobj_attribute imr_attr_returned_bytes = __ATTR_RO(returned_bytes);
 

@@ -32,6 +32,29 @@ echo "IMR-REPORT lifecycle guest_cycles=$cycles cycle_failures=$fails"
 check churn-during-cycles-no-loss test $crc -eq 0
 check guest-cycles-clean test $fails -eq 0
 check guest-cycles-done test $cycles -ge 10
+# Settings: one setter checks a value given to insmod and one written to
+# /sys/kernel/imr/guest alike, and the parameter shows the value in force.
+G=/sys/kernel/imr/guest
+P=/sys/module/imr_guest/parameters
+rmmod imr_guest
+expect_fail insmod-min-order-bad insmod /lib/imr/imr_guest.ko min_order=99
+check insmod-min-order-bad-said dmesg_has "min_order (-1: pageblock_order) must be -1.."
+expect_fail insmod-delay-bad insmod /lib/imr/imr_guest.ko delay_ms=10001
+check insmod-delay-bad-said dmesg_has "delay_ms must be 0..10000"
+check insmod-params insmod /lib/imr/imr_guest.ko min_order=3 delay_ms=50
+check param-min-order test "$(gsys min_order)" = 3
+check param-delay test "$(gsys delay_ms)" = 50
+expect_fail sysfs-min-order-bad sh -c "echo 99 >$G/min_order"
+expect_fail sysfs-delay-bad sh -c "echo 10001 >$G/delay_ms"
+expect_fail sysfs-enabled-bad sh -c "echo 2 >$G/enabled"
+check sysfs-min-order sh -c "echo 4 >$G/min_order"
+check param-shows-min-order test "$(cat $P/min_order)" = 4
+check sysfs-disable sh -c "echo 0 >$G/enabled"
+check param-shows-disabled test "$(cat $P/enabled)" = 0
+check sysfs-enable sh -c "echo 1 >$G/enabled"
+check sysfs-min-order-default sh -c "echo -1 >$G/min_order"
+check min-order-default-pageblock test "$(gsys min_order)" = 9
+check sysfs-delay-default sh -c "echo 10 >$G/delay_ms"
 # Both modules in one kernel, in both orders.
 insmod /lib/imr/kmod/irqbypass.ko
 if insmod /lib/imr/kmod/kvm.ko; then
