@@ -17,7 +17,11 @@
 #include "compat.h"
 #include "imr_guest.h"
 
-/* From imr_settings_start() to imr_settings_stop(): setters apply. */
+/*
+ * From imr_settings_start() to imr_settings_stop(): setters apply.  They
+ * keep what they applied too, so /sys/module/imr_guest/parameters/ shows
+ * it also while the module goes away.
+ */
 static bool imr_running;
 /* Two writers of one value store it and apply it in the same order. */
 static DEFINE_MUTEX(imr_settings_lock);
@@ -34,16 +38,18 @@ static int imr_setting_invalid(const char *name, long lo, long hi)
 	return -EINVAL;
 }
 
+/* What a bool parameter takes: 0/1, y/n, on/off; a bare "enabled" is 1. */
 static int imr_enabled_set(const char *val, const struct kernel_param *kp)
 {
-	bool on;
+	bool on = true;
+	int err;
 
-	if (kstrtobool(val, &on))
+	if (val && kstrtobool(val, &on))
 		return imr_setting_invalid("enabled", 0, 1);
-	if (READ_ONCE(imr_running))
-		return imr_control_set_enabled(on);
-	imr_enabled = on;
-	return 0;
+	err = READ_ONCE(imr_running) ? imr_control_set_enabled(on) : 0;
+	if (!err)
+		WRITE_ONCE(imr_enabled, on);
+	return err;
 }
 
 static int imr_enabled_get(char *buf, const struct kernel_param *kp)
@@ -53,6 +59,7 @@ static int imr_enabled_get(char *buf, const struct kernel_param *kp)
 }
 
 const struct kernel_param_ops imr_enabled_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = imr_enabled_set,
 	.get = imr_enabled_get,
 };
@@ -61,17 +68,17 @@ MODULE_PARM_DESC(enabled, "Report at load (default 1); runtime: /sys/kernel/imr/
 
 static int imr_min_order_set(const char *val, const struct kernel_param *kp)
 {
-	int order;
+	int order, err;
 
 	if (kstrtoint(val, 0, &order) || order < -1 || order >= NR_PAGE_ORDERS)
 		return imr_setting_invalid("min_order (-1: pageblock_order)", -1,
 					   NR_PAGE_ORDERS - 1);
 	if (order < 0)
 		order = pageblock_order;
-	if (READ_ONCE(imr_running))
-		return imr_control_set_order(order);
-	imr_min_order = order;
-	return 0;
+	err = READ_ONCE(imr_running) ? imr_control_set_order(order) : 0;
+	if (!err)
+		WRITE_ONCE(imr_min_order, order);
+	return err;
 }
 
 static int imr_min_order_get(char *buf, const struct kernel_param *kp)

@@ -236,31 +236,39 @@ static void imr_track_probes_unregister(void)
 }
 
 /*
- * Entries read per free list at most, with interrupts off: the cap
- * /proc/pagetypeinfo uses for the same walk.
+ * Entries read per zone and order at most, with interrupts off: the cap
+ * /proc/pagetypeinfo uses per list for the same walk.
  */
 #define IMR_ADOPT_MAX_BLOCKS	100000UL
 
 /*
- * The PageReported blocks of one free list.  From the tail, where
- * page_reporting puts back what it reported (__putback_isolated_page()
- * frees to the tail), so a capped walk still sees most of them.
+ * The PageReported blocks of one order of a zone, all its migratetypes in
+ * one hold of zone->lock: a block moves between the lists of one order
+ * (move_freepages_block() keeps the flag), and would be missed had its
+ * new list been read before.  Each list from the tail, where
+ * __putback_isolated_page() puts back what page_reporting reported (a
+ * pass rotates the list afterwards, so not all of them stay there): a
+ * capped walk still sees most.
  */
-static unsigned long imr_track_adopt_list(struct zone *zone, unsigned int order,
-					  int mt, bool *capped)
+static unsigned long imr_track_adopt_order(struct zone *zone, unsigned int order,
+					   bool *capped)
 {
-	struct list_head *list = &zone->free_area[order].free_list[mt];
 	unsigned long flags, seen = 0, pages = 0;
 	struct page *page;
+	int mt;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	list_for_each_entry_reverse(page, list, buddy_list) {
-		if (++seen > IMR_ADOPT_MAX_BLOCKS) {
-			*capped = true;
-			break;
+	for (mt = 0; mt < MIGRATE_TYPES && !*capped; mt++) {
+		list_for_each_entry_reverse(page, &zone->free_area[order].free_list[mt],
+					    buddy_list) {
+			if (++seen > IMR_ADOPT_MAX_BLOCKS) {
+				*capped = true;
+				break;
+			}
+			if (PageReported(page))
+				pages += imr_bits_set(&imr_bits, page_to_pfn(page),
+						      1UL << order);
 		}
-		if (PageReported(page))
-			pages += imr_bits_set(&imr_bits, page_to_pfn(page), 1UL << order);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return pages;
@@ -274,8 +282,11 @@ static unsigned long imr_track_adopt_list(struct zone *zone, unsigned int order,
  * backed (the reserve's unsafe error): set their bits.  One list at a time
  * under zone->lock; the tracepoints are attached before, so a block
  * allocated once its list was read is cleared again.  A block that merged
- * with an unreported buddy has lost the flag: it is not adopted, but is
- * reported again as a whole (and then counted).
+ * with an unreported buddy, or what an allocation left of a reported one,
+ * has lost the flag: it is not adopted, but is reported again as a whole
+ * (and then counted).  Flagged blocks that are backed after all (left out
+ * of a report because the earlier bitmap did not cover them, or flagged by
+ * virtio_balloon) count as returned: the safe error.
  */
 static void imr_track_adopt(void)
 {
@@ -283,7 +294,7 @@ static void imr_track_adopt(void)
 	unsigned int order;
 	bool capped = false;
 	struct zone *zone;
-	int nid, z, mt;
+	int nid, z;
 
 	for_each_online_node(nid) {
 		for (z = 0; z < MAX_NR_ZONES; z++) {
@@ -291,8 +302,10 @@ static void imr_track_adopt(void)
 			if (!populated_zone(zone))
 				continue;
 			for (order = 0; order < NR_PAGE_ORDERS; order++) {
-				for (mt = 0; mt < MIGRATE_TYPES; mt++)
-					pages += imr_track_adopt_list(zone, order, mt, &capped);
+				bool cap = false;
+
+				pages += imr_track_adopt_order(zone, order, &cap);
+				capped |= cap;
 				cond_resched();
 			}
 		}
@@ -301,7 +314,7 @@ static void imr_track_adopt(void)
 		pr_info("%lu MiB of free memory already reported (an earlier load): counted as returned\n",
 			pages >> (20 - PAGE_SHIFT));
 	if (capped)
-		pr_warn("a free list had more than %lu blocks: reported blocks beyond them are counted as backed until reused\n",
+		pr_warn("a zone had more than %lu free blocks of one order: reported blocks beyond them are counted as backed until reused\n",
 			IMR_ADOPT_MAX_BLOCKS);
 }
 

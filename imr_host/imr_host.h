@@ -57,7 +57,7 @@ struct imr_vm {
 	struct imr_stats stats;
 	spinlock_t rate_lock;		/* the VM's vCPUs call at once */
 	struct imr_rate rate;		/* under rate_lock */
-	struct mutex call_lock;		/* one report of the VM at a time */
+	struct mutex call_lock;		/* held by the report using call */
 	struct imr_call *call;		/* report.c's buffer, under call_lock */
 };
 

@@ -15,12 +15,11 @@
 #include "validate.h"
 
 /*
- * One call's working set: too big for the stack, and too big (an order-2
- * block) to allocate on every call of a host short of memory.  One per VM,
- * allocated at its first report and freed with it (vm.c); the VM's reports
- * take turns on it, which costs a guest nothing (one page_reporting work
- * item makes its reports) and keeps a hostile one's vCPUs from making the
- * host work for all of them at once.
+ * One call's working set (14 KiB): too big for the stack, and too big (an
+ * order-2 block) to allocate on every call of a host short of memory.  One
+ * per VM, allocated at its first report and freed with it (vm.c).  A
+ * guest's reports come from one page_reporting work item, one at a time:
+ * they all use it.
  */
 struct imr_call {
 	struct imr_range ranges[IMR_MAX_RANGES];
@@ -135,21 +134,31 @@ static struct imr_call *imr_report_buffer(struct imr_vm *vm)
 	return vm->call;
 }
 
-/* Admitted: read, validate and drop, with the VM's buffer. */
+/*
+ * Admitted: read, validate and drop, with the VM's buffer.  When another
+ * vCPU of the VM holds it (a guest with several reporters, or a hostile
+ * one), this call gets a buffer of its own, as every call did before,
+ * rather than waiting for the other: a vCPU waits here inside KVM_RUN,
+ * holding kvm->srcu, and N vCPUs queued on one buffer would make a
+ * memslot update or a pause of the VM wait N reports long.
+ */
 static long imr_report_locked(struct kvm_vcpu *vcpu, struct imr_vm *vm,
 			      unsigned long gpa, unsigned int count,
 			      struct imr_drop_total *total)
 {
-	struct imr_call *call;
+	bool shared = mutex_trylock(&vm->call_lock);
+	struct imr_call *own = NULL, *call;
 	long ret;
 
-	if (mutex_lock_killable(&vm->call_lock))
-		return -IMR_EBUSY;	/* the vCPU's thread is being killed */
-	call = imr_report_buffer(vm);
+	if (!shared)
+		own = kvmalloc(sizeof(*own), GFP_KERNEL_ACCOUNT);
+	call = shared ? imr_report_buffer(vm) : own;
 	ret = call ? imr_report_call(vcpu, vm, call, gpa, count) : -IMR_EBUSY;
 	if (!ret)
 		imr_drop(vm, call->spans, count, call->pages, total);
-	mutex_unlock(&vm->call_lock);
+	kvfree(own);
+	if (shared)
+		mutex_unlock(&vm->call_lock);
 	return ret;
 }
 

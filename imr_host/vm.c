@@ -52,6 +52,7 @@ static void imr_vm_release(struct kobject *kobj)
 {
 	struct imr_vm *vm = container_of(kobj, struct imr_vm, kobj);
 
+	mutex_destroy(&vm->call_lock);
 	kvfree(vm->call);
 	kfree(vm);
 }

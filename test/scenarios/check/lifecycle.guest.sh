@@ -55,6 +55,9 @@ check sysfs-enable sh -c "echo 1 >$G/enabled"
 check sysfs-min-order-default sh -c "echo -1 >$G/min_order"
 check min-order-default-pageblock test "$(gsys min_order)" = 9
 check sysfs-delay-default sh -c "echo 10 >$G/delay_ms"
+rmmod imr_guest
+check insmod-enabled-bare insmod /lib/imr/imr_guest.ko enabled
+check enabled-bare-is-1 test "$(gsys enabled)" = 1
 # Both modules in one kernel, in both orders.
 insmod /lib/imr/kmod/irqbypass.ko
 if insmod /lib/imr/kmod/kvm.ko; then
