@@ -177,7 +177,7 @@ lab_group() {
 }
 
 # boot_resets SCENARIO HOST GUEST LOG: count the L3 guests the lab started
-# again after a reset before their /init (test/lab/l2lib.sh, boot_retry).
+# again after a reset before their /init (test/lab/quirks.sh, boot_retry).
 boot_resets() {
 	c=$(grep 'IMR-REPORT lab boot_reset' "$4" 2>/dev/null | grep -vc on_purpose=1)
 	[ "${c:-0}" -gt 0 ] || return 0

@@ -240,7 +240,10 @@ command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
 p=$work/l2
 mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
 install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
-cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$p/lib/imr/"
+# l2lib.sh sources checklib.sh, vm.sh (the guests' harness) and quirks.sh
+# (the nested-TCG lab's workarounds, joined to vm.sh by its hook).
+cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" \
+	"$IMR_TOP/test/lab/vm.sh" "$IMR_TOP/test/lab/quirks.sh" "$p/lib/imr/"
 cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
 # Other users of the functions imr_host hooks (test/ipmod, hostabi).
 cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
@@ -295,7 +298,7 @@ qpid=$!
 # IMR_LAB_TICK_S seconds (default 30) means L2's scheduler is dead,
 # whatever the scenario is doing: the run ends then, not at its timeout.
 # The console-silence limit (IMR_LAB_SILENCE, default 300 s; scenarios
-# print at least once a minute while they wait, heartbeat in l2lib.sh)
+# print at least once a minute while they wait, heartbeat in test/lab/quirks.sh)
 # stays as the backstop for an L2 that ticks but whose scenario hangs.
 silence=${IMR_LAB_SILENCE:-300}
 tick_limit=${IMR_LAB_TICK_S:-30}

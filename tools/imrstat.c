@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readfile.h"
+
 #ifndef IMR_VERSION
 #define IMR_VERSION "0.1.0"
 #endif
@@ -159,19 +161,11 @@ static int read_u64(const char *dir, const char *file, uint64_t *val)
 {
 	char path[PATH_MAX], buf[64], *end;
 	unsigned long long v;
-	ssize_t n;
-	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	if (buf[0] < '0' || buf[0] > '9')
 		return -1;
 	errno = 0;

@@ -76,6 +76,14 @@ ship_add() {
 	echo "$n" >>"$2/order"
 }
 
+# ship_set ROOT SET: an image's folder ROOT/lib/imr/kmod/SET for a ship
+# step's modules, with an empty order file for ship_add; prints the folder.
+ship_set() {
+	mkdir -p "$1/lib/imr/kmod/$2"
+	: >"$1/lib/imr/kmod/$2/order"
+	echo "$1/lib/imr/kmod/$2"
+}
+
 # copy_module KVER NAME DESTDIR: an uncompressed NAME.ko in DESTDIR.
 copy_module() {
 	p=$(module_path "$1" "$2")

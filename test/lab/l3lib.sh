@@ -3,7 +3,7 @@
 . /lib/imr/checklib.sh
 
 # mark TEXT: a marker the host's rsswatch timestamps when it appears
-# (through the debugcon port when imrmark is there: see l2lib's start_guest).
+# (through the debugcon port when imrmark is there: see start_guest in vm.sh).
 mark() {
 	if command -v imrmark >/dev/null; then
 		imrmark "$@"

@@ -11,12 +11,9 @@ set -eu
 [ $# -ge 4 ] || { echo "usage: $0 SET MODULE... L2_ROOT L3_ROOT" >&2; exit 2; }
 . "$(dirname "$0")/common.sh"
 k=${IMR_HOST_KVER:?IMR_HOST_KVER unset (run through test/lab.sh)}
-set_name=$1
+# SET into L2_ROOT, the next to last argument.
+eval "d=\$(ship_set \"\${$(($# - 1))}\" \"\$1\")"
 shift
-eval "l2=\${$(($# - 1))}"
-d=$l2/lib/imr/kmod/$set_name
-mkdir -p "$d"
-: >"$d/order"
 
 while [ $# -gt 2 ]; do
 	ship_add "$k" "$d" "$1"

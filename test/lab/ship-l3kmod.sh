@@ -21,11 +21,9 @@ set -eu
 . "$(dirname "$0")/common.sh"
 k=${IMR_GUEST_KVER:?IMR_GUEST_KVER unset (run through test/lab.sh)}
 set_name=$1
+# SET into L3_ROOT, the last argument.
+eval "dst=\$(ship_set \"\${$#}\" \"\$set_name\")"
 shift
-eval "l3=\${$#}"
-dst=$l3/lib/imr/kmod/$set_name
-mkdir -p "$dst"
-: >"$dst/order"
 ship_builtin=$(kernel_dir "$k")/lib/modules/$k/modules.builtin
 [ -f "$ship_builtin" ] || die "no modules.builtin in linux-image-$k"
 

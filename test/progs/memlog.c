@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../tools/readfile.h"
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -24,16 +26,9 @@ static double now_ms(void)
 static long field(const char *path, const char *key)
 {
 	char buf[8192], *p;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
 
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	p = strstr(buf, key);
 	return p ? strtol(p + strlen(key), NULL, 10) : 0;
 }

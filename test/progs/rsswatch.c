@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../tools/readfile.h"
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -38,18 +40,10 @@ static double now_ms(void)
 static long read_rss_kib(const char *path)
 {
 	char buf[4096];
-	ssize_t n;
 	char *p;
-	int fd;
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
 	p = strstr(buf, "VmRSS:");
 	return p ? strtol(p + 6, NULL, 10) : -1;
 }

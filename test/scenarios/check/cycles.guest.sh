@@ -3,46 +3,37 @@
 # cycles imr_host meanwhile): the same loops for P2SECS with imr_guest
 # loaded, re-enabling reporting every 0.5 s (it stops itself whenever the
 # host module is gone).  Pass: no lost word, every guest cycle clean.
-arg() { sed -n "s/.*imr\.$1=\([0-9]*\).*/\1/p" /proc/cmdline; }
-gcycles=$(arg gcycles)
-p2secs=$(arg p2secs)
+gcycles=$(param gcycles 10)
+p2secs=$(param p2secs 30)
 g=/sys/kernel/imr/guest
 : >/tmp/churn.out
 : >/tmp/churn.fail
+churn1() { churn 2 4 48 >>/tmp/churn.out 2>&1 || echo lost >>/tmp/churn.fail; }
 loops_start() {
-	rm -f /tmp/stop
-	( while [ ! -f /tmp/stop ]; do
-		churn 2 4 48 >>/tmp/churn.out 2>&1 || echo lost >>/tmp/churn.fail
-	done ) &
-	lpid1=$!
-	( while [ ! -f /tmp/stop ]; do memtouch 64 200 >/dev/null 2>&1; done ) &
-	lpid2=$!
-}
-loops_stop() {
-	touch /tmp/stop
-	wait $lpid1 $lpid2
+	loop_start churn1
+	loop_start memtouch 64 200 >/dev/null 2>&1
 }
 check guest-insmod insmod /lib/imr/imr_guest.ko
 echo 0 >$g/delay_ms
 loops_start
 cycles=0
 fails=0
-while [ $cycles -lt "${gcycles:-10}" ]; do
+while [ $cycles -lt "$gcycles" ]; do
 	sleep 0.3
 	rmmod imr_guest || fails=$((fails + 1))
 	insmod /lib/imr/imr_guest.ko || fails=$((fails + 1))
 	echo 0 >$g/delay_ms
 	cycles=$((cycles + 1))
 done
-loops_stop
+loop_stop
 echo "IMR-REPORT cycles guest_cycles=$cycles guest_cycle_failures=$fails"
 check guest-cycles-clean test $fails -eq 0
-check guest-cycles-done test $cycles -ge "${gcycles:-10}"
+check guest-cycles-done test $cycles -ge "$gcycles"
 mark gcycles-done
 # Phase 2: the host cycles imr_host.
 r0=$(cat $g/reports)
 loops_start
-end=$(($(date +%s) + ${p2secs:-30}))
+end=$(($(date +%s) + p2secs))
 reenable=0
 while [ "$(date +%s)" -lt $end ]; do
 	sleep 0.5
@@ -50,7 +41,7 @@ while [ "$(date +%s)" -lt $end ]; do
 		echo 1 >$g/enabled 2>/dev/null && reenable=$((reenable + 1))
 	fi
 done
-loops_stop
+loop_stop
 mark phase2-done
 gone=$(dmesg | grep -c 'host stopped taking reports')
 echo "IMR-REPORT cycles guest_phase2 reports=$(($(cat $g/reports) - r0)) report_errors=$(cat $g/report_errors) host_gone_lines=$gone reenabled=$reenable"

@@ -7,8 +7,7 @@
 # runs it with CYCLES=50.
 CYCLES=${CYCLES:-10}
 P2SECS=${P2SECS:-25}
-avail0=$(meminfo MemAvailable)
-slab0=$(meminfo Slab)
+l2_mem_start
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.gcycles=$CYCLES imr.p2secs=$P2SECS"
 start_guest cy cycles 768 2
@@ -17,7 +16,6 @@ IMR_GUEST_CMDLINE=
 wait_mark cy gcycles-done 900 || result FAIL guest-cycles-mark "no gcycles-done mark"
 : >/tmp/storm.out
 : >/tmp/storm.fail
-rm -f /tmp/stop
 # A VM with a software-disabled LAPIC held for the whole loop keeps KVM's
 # apic_sw_disabled static key above zero, so creating and destroying the
 # storm VMs below does not patch kvm.ko's text.  On a 6.12 L2 under
@@ -26,10 +24,8 @@ rm -f /tmp/stop
 # executed after the patch) with no IMR code loaded: cyclesrepro.host.sh.
 hc_test --idle 100000 >/dev/null 2>&1 &
 hpid=$!
-( while [ ! -f /tmp/stop ]; do
-	hc_test --storm 1 >>/tmp/storm.out 2>&1 || echo fail >>/tmp/storm.fail
-done ) &
-spid=$!
+storm1() { hc_test --storm 1 >>/tmp/storm.out 2>&1 || echo fail >>/tmp/storm.fail; }
+loop_start storm1
 cycles=0
 fails=0
 during=0
@@ -43,8 +39,7 @@ while [ $cycles -lt "$CYCLES" ]; do
 	grep -q 'IMR-MARK phase2-done' /tmp/cy.log || during=$cycles
 done
 secs=$(($(date +%s) - t0))
-touch /tmp/stop
-wait $spid
+loop_stop
 kill $hpid
 wait $hpid 2>/dev/null
 runs=$(grep -c '^storm:' /tmp/storm.out)
@@ -56,12 +51,7 @@ check host-cycles-overlap-guest test $during -ge $((CYCLES / 2))
 check storm-vms-ran test "$runs" -gt 0
 check storm-no-failures test ! -s /tmp/storm.fail
 wait_guest cy 600
-check host-vms-gone sh -c '[ -z "$(ls /sys/kernel/imr/host/vms)" ]'
+check host-vms-gone host_vms_gone
 echo "IMR-REPORT cycles host_last_instance reports=$(hsys reports) errors=$(hsys errors) reclaimed_bytes=$(hsys reclaimed_bytes)"
 check host-rmmod rmmod imr_host
-sleep 1
-avail1=$(meminfo MemAvailable)
-slab1=$(meminfo Slab)
-echo "IMR-REPORT cycles l2_mem MemAvailable_kB before=$avail0 after=$avail1 Slab_kB before=$slab0 after=$slab1"
-check l2-memavailable-bounded test "$avail1" -ge $((avail0 - 65536))
-check l2-slab-bounded test "$slab1" -le $((slab0 + 32768))
+l2_mem_bounded cycles

@@ -8,13 +8,13 @@
 #         block goes to its swap.  Then half the block is verified (read
 #         back from the host's swap) and all of it freed: the other half
 #         is reported while its backing is still swapped out.
-arg() { sed -n "s/.*imr\.$1=\([0-9a-z]*\).*/\1/p" /proc/cmdline; }
-mode=$(arg fmode)
-secs=$(arg fsecs)
+mode=$(param fmode '')
+secs=$(param fsecs '')
 g=/sys/kernel/imr/guest
+reporting_off() { [ "$(cat $g/enabled)" != 1 ]; }
 # imr.ffpr=1 (the host's imr.pressfpr comparison): free page reporting
 # through virtio-balloon instead of IMR; imr_guest then finds no host.
-[ "$(arg ffpr)" = 1 ] && check fpr-balloon load_balloon
+[ "$(param ffpr 0)" = 1 ] && check fpr-balloon load_balloon
 check guest-insmod insmod /lib/imr/imr_guest.ko
 echo 0 >$g/delay_ms
 hot=64
@@ -24,26 +24,16 @@ if [ "$mode" = press ]; then
 	# "Nested TCG: exception loops").
 	hot=32
 	: >/tmp/mv.out
-	memverify "$(arg fcold)" $((secs + 5)) cold >/tmp/mv.out 2>&1 &
+	memverify "$(param fcold '')" $((secs + 5)) cold >/tmp/mv.out 2>&1 &
 	vpid=$!
-	i=0
-	while ! grep -q 'IMR-MARK filled' /tmp/mv.out && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 60 grep -q 'IMR-MARK filled' /tmp/mv.out
 fi
-rm -f /tmp/stop
-( while [ ! -f /tmp/stop ]; do memtouch $hot 100 >/dev/null 2>&1; done ) &
-mpid=$!
+loop_start memtouch $hot 100 >/dev/null 2>&1
 churn 2 "${secs:-20}" $hot >/tmp/churn.out 2>&1 &
 cpid=$!
 mark reporting
 if [ "$mode" = rm ]; then
-	i=0
-	while [ "$(cat $g/enabled)" = 1 ] && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 60 reporting_off
 	check reporting-stopped test "$(cat $g/enabled)" = 0
 	sleep 2
 	r1=$(cat $g/reports)
@@ -53,8 +43,7 @@ if [ "$mode" = rm ]; then
 fi
 wait $cpid
 crc=$?
-touch /tmp/stop
-wait $mpid
+loop_stop
 cat /tmp/churn.out
 echo "IMR-REPORT faults-$mode guest $(grep '^churn:' /tmp/churn.out) reported_bytes=$(cat $g/reported_bytes) reports=$(cat $g/reports) report_errors=$(cat $g/report_errors)"
 check churn-no-lost-words test $crc -eq 0
@@ -72,7 +61,7 @@ else
 	# The freed block's reports go out at delay 0; give them a moment.
 	sleep 2
 	grep -v 'IMR-MARK' /tmp/mv.out
-	echo "IMR-REPORT faults-press guest cold_mib=$(arg fcold) $(grep '^memverify:' /tmp/mv.out) reported_bytes=$(cat $g/reported_bytes)"
+	echo "IMR-REPORT faults-press guest cold_mib=$(param fcold '') $(grep '^memverify:' /tmp/mv.out) reported_bytes=$(cat $g/reported_bytes)"
 	check cold-block-no-lost-words test $vrc -eq 0
 	check guest-reported test "$(cat $g/reported_bytes)" -gt 0
 	check guest-no-report-errors test "$(cat $g/report_errors)" -eq 0

@@ -4,9 +4,7 @@
 g=/sys/kernel/imr/guest
 check guest-insmod insmod /lib/imr/imr_guest.ko
 echo 0 >$g/delay_ms
-rm -f /tmp/stop
-( while [ ! -f /tmp/stop ]; do memtouch 64 100 >/dev/null 2>&1; done ) &
-mpid=$!
+loop_start memtouch 64 100 >/dev/null 2>&1
 churn 1 60 48 >/tmp/churn.out 2>&1 &
 cpid=$!
 : >/tmp/mv.out
@@ -20,8 +18,7 @@ cat /tmp/mv.out
 echo "IMR-REPORT faultsmig guest $(grep '^memverify:' /tmp/mv.out)"
 wait $cpid
 crc=$?
-touch /tmp/stop
-wait $mpid
+loop_stop
 cat /tmp/churn.out
 echo "IMR-REPORT faultsmig guest $(grep '^churn:' /tmp/churn.out) reported_bytes=$(cat $g/reported_bytes) reports=$(cat $g/reports) report_errors=$(cat $g/report_errors)"
 check migrated-memverify-intact test $vrc -eq 0

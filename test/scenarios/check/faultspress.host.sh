@@ -19,18 +19,17 @@
 # the same drop paths without that.
 # lab: ship=test/lab/ship-kmod.sh zram zram
 # imr.presssecs=N on L2's command line (IMR_L2_CMDLINE): a longer squeeze.
-PRESS_SECS=$(l2arg presssecs)
-PRESS_SECS=${PRESS_SECS:-40}
+PRESS_SECS=$(param presssecs 40)
 PRESS_COLD_MIB=${PRESS_COLD_MIB:-256}
 PRESS_SQUEEZE_MIB=${PRESS_SQUEEZE_MIB:-256}
 # imr.pressnohost=1 on L2's command line (IMR_L2_CMDLINE): only the
 # squeeze with no IMR module ever loaded in L2, to tell a lab crash from
 # an IMR one (the guests' insmod then fails, by design).
-nohost=$(l2arg pressnohost)
+nohost=$(param pressnohost '')
 # imr.pressfpr=1: the same, but the guests return free memory with
 # virtio-balloon free page reporting (QEMU drops it with MADV_DONTNEED):
 # the kernel's own drop path under the same squeeze, for comparison.
-fpr=$(l2arg pressfpr)
+fpr=$(param pressfpr '')
 gdev=
 if [ "$fpr" = 1 ]; then
 	nohost=1

@@ -10,13 +10,11 @@ if ! wait_mark fr reporting 240; then
 	tail -n 30 /tmp/fr.log | sed 's/^/[fr-so-far] /'
 fi
 # Reports flowing: the VM's directory counts them.
-i=0
-while [ $i -lt 300 ]; do
+fr_reporting() {
 	d=$(hostvm fr)
-	[ -n "$d" ] && [ "$(cat "$d/reports")" -ge 5 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
+	[ -n "$d" ] && [ "$(cat "$d/reports")" -ge 5 ]
+}
+wait_until 30 fr_reporting
 r=$(cat "$d/reports" 2>/dev/null)
 check host-rmmod-mid-report rmmod imr_host
 echo "IMR-REPORT faults-rm host reports_before_rmmod=${r:-0}"

@@ -1,9 +1,9 @@
 # fuzz (guest side): the hostile guest.  imr_fuzz.ko does its work in
 # insmod; then this prints its summary, proves the kernel still works, and
 # waits a little so the host can read this VM's counters.
-calls=$(sed -n 's/.*imr\.fuzzcalls=\([0-9]*\).*/\1/p' /proc/cmdline)
-seed=$(sed -n 's/.*imr\.fuzzseed=\([0-9]*\).*/\1/p' /proc/cmdline)
-check fuzz-run insmod /lib/imr/imr_fuzz.ko calls="${calls:-20000}" seed="${seed:-1}"
+calls=$(param fuzzcalls 20000)
+seed=$(param fuzzseed 1)
+check fuzz-run insmod /lib/imr/imr_fuzz.ko calls="$calls" seed="$seed"
 sum=$(dmesg | grep 'imr_fuzz: fuzz:' | tail -n 1 | sed 's/.*imr_fuzz: //')
 view=$(dmesg | grep 'imr_fuzz: fuzz-host-view:' | tail -n 1 | sed 's/.*imr_fuzz: //')
 echo "IMR-REPORT $sum"

@@ -7,13 +7,10 @@
 # fuzzlong (test/scenarios/variants) sets FUZZ_CALLS=100000.
 # IMR_L2_CMDLINE="imr.fuzzcalls=N" overrides the count (quick runs),
 # "imr.fuzzseed=N" replays a run's seed (each vCPU's sequence of calls).
-[ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(l2arg fuzzcalls)
-FUZZ_CALLS=${FUZZ_CALLS:-20000}
-[ -n "${FUZZ_SEED:-}" ] || FUZZ_SEED=$(l2arg fuzzseed)
-FUZZ_SEED=${FUZZ_SEED:-$(date +%s)}
+[ -n "${FUZZ_CALLS:-}" ] || FUZZ_CALLS=$(param fuzzcalls 20000)
+[ -n "${FUZZ_SEED:-}" ] || FUZZ_SEED=$(param fuzzseed "$(date +%s)")
 VICTIM_SECS=${VICTIM_SECS:-25}
-avail0=$(meminfo MemAvailable)
-slab0=$(meminfo Slab)
+l2_mem_start
 check host-insmod insmod /lib/imr/imr_host.ko
 IMR_GUEST_CMDLINE="imr.fuzzcalls=$FUZZ_CALLS imr.fuzzseed=$FUZZ_SEED"
 start_guest fz fuzz 512 2
@@ -46,11 +43,6 @@ check fuzz-vm-rejected-ranges-match test "${vm_rejected_ranges:-x}" = "$(num ran
 echo "IMR-REPORT fuzz host_global reports=$(hsys reports) errors=$(hsys errors) ranges=$(hsys ranges) rejected_ranges=$(hsys rejected_ranges) reclaimed_bytes=$(hsys reclaimed_bytes)"
 # Every refused call in this run came from the fuzzer.
 check fuzz-global-errors-match test "$(hsys errors)" = "$(num reports_refused)"
-check host-vms-gone sh -c '[ -z "$(ls /sys/kernel/imr/host/vms)" ]'
+check host-vms-gone host_vms_gone
 check host-rmmod rmmod imr_host
-sleep 1
-avail1=$(meminfo MemAvailable)
-slab1=$(meminfo Slab)
-echo "IMR-REPORT fuzz l2_mem MemAvailable_kB before=$avail0 after=$avail1 Slab_kB before=$slab0 after=$slab1"
-check l2-memavailable-bounded test "$avail1" -ge $((avail0 - 65536))
-check l2-slab-bounded test "$slab1" -le $((slab0 + 32768))
+l2_mem_bounded fuzz

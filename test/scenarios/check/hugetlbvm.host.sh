@@ -16,7 +16,7 @@
 POOL=768
 check host-insmod insmod /lib/imr/imr_host.ko
 check host-hugetlb-default-off test "$(hsys hugetlb_enabled)" = 0
-[ "$(l2arg hugeon)" = 1 ] && echo 1 >/sys/kernel/imr/host/hugetlb_enabled
+[ "$(param hugeon 0)" = 1 ] && echo 1 >/sys/kernel/imr/host/hugetlb_enabled
 echo $POOL >/proc/sys/vm/nr_hugepages
 check pool-sized test "$(cat /proc/sys/vm/nr_hugepages)" -eq $POOL
 
@@ -32,8 +32,7 @@ run_one() {
 	wait_mark "$1" freed 300 || result FAIL "$1-freed-mark"
 	hugehog 1024 >/tmp/hog.out 2>&1 &
 	hog=$!
-	i=0
-	while ! grep -q got_mib /tmp/hog.out && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 30 grep -q got_mib /tmp/hog.out
 	got=$(sed -n 's/.*got_mib=\([0-9]*\).*/\1/p' /tmp/hog.out)
 	echo "IMR-REPORT hugetlbvm $1 share=$2 hog_got_mib=${got:-none} free_pages=$(grep HugePages_Free /proc/meminfo | tr -s ' ' | cut -d' ' -f2) rsvd=$(grep HugePages_Rsvd /proc/meminfo | tr -s ' ' | cut -d' ' -f2)"
 	wait_guest "$1" 300

@@ -5,7 +5,4 @@
 check host-insmod insmod /lib/imr/imr_host.ko
 start_guest g1 mmselftests 2048 1
 wait_guest g1 1200
-echo "IMR-REPORT host reclaimed_bytes=$(hsys reclaimed_bytes) reports=$(hsys reports) rejected_ranges=$(hsys rejected_ranges) errors=$(hsys errors)"
-check host-reclaimed test "$(hsys reclaimed_bytes)" -gt 0
-check host-no-errors test "$(hsys errors)" -eq 0
-check host-rmmod rmmod imr_host
+host_reclaim_checks

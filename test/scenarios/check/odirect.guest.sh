@@ -20,11 +20,7 @@ load_set() {
 
 check guest-insmod-virtio-blk load_set vblk
 # The device node comes from devtmpfs once virtio_blk has probed the disk.
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 10 test -b /dev/vda
 check guest-vda test -b /dev/vda
 [ -b /dev/vda ] || exit 1
 echo "odirect: /dev/vda $(cat /sys/block/vda/size) sectors, modules: $(xargs </lib/imr/kmod/vblk/order)"

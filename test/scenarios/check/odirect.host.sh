@@ -37,11 +37,7 @@ vmc() {
 load_kmods odirect
 check host-loop-loaded grep -q '^loop ' /proc/modules
 dd if=/dev/zero of=/tmp/odirect.img bs=1M count=64 2>/dev/null
-i=0
-while [ ! -b /dev/loop0 ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 5 test -b /dev/loop0
 check host-loop-setup losetup /dev/loop0 /tmp/odirect.img
 check host-insmod insmod /lib/imr/imr_host.ko
 # FOLL_PIN acquisitions in all of L2 (no per-mm view): QEMU's O_DIRECT is

@@ -2,7 +2,7 @@
 # boots under nested KVM and loads and unloads imr_guest.  The guest is
 # first reset from QEMU's monitor before it reaches its /init, as the lab's
 # nested TCG sometimes does by itself: the lab must start it again once
-# (boot_retry in test/lab/l2lib.sh) and the guest must then run.
+# (boot_retry in test/lab/quirks.sh) and the guest must then run.
 check host-insmod insmod /lib/imr/imr_host.ko
 check host-sysfs test -d /sys/kernel/imr/host
 mkfifo /tmp/g1mon.in /tmp/g1mon.out

@@ -6,22 +6,7 @@
 # The --prometheus output goes to the console between IMR-PROM-BEGIN/END
 # lines; test/tools-check.sh runs promtool on it from the lab log.
 
-# t_within NAME LO VAL HI: PASS if LO <= VAL <= HI (VAL must be a number).
-t_within() {
-	case $3 in
-	'' | *[!0-9]*) result FAIL "$1" "not a number: '$3' (sysfs $2..$4)"; return ;;
-	esac
-	if [ "$2" -le "$3" ] && [ "$3" -le "$4" ]; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "$2 <= $3 <= $4 does not hold"
-	fi
-}
-# jnum JSON_PART KEY: the number after "KEY": in that part.
-jnum() { echo "$1" | sed -n "s/.*\"$2\":\([0-9][0-9]*\).*/\1/p"; }
-# pnum SERIES: the value of one Prometheus series (exact name and labels).
-pnum() { echo "$prom" | awk -v m="$1" '$1 == m { print $2 }'; }
-
+# t_within, t_mib, jnum, pnum, t_unload: test/lab/checklib.sh.
 H=/sys/kernel/imr/host
 counters="reclaimed_bytes skipped_bytes reports ranges rejected_ranges errors"
 
@@ -72,13 +57,13 @@ if wait_mark g1 tools-go 300; then
 	echo "IMR-PROM-END"
 	lab="{vmm_pid=\"$qpid\",vm=\"${vm#*-}\"}"
 	for c in $counters; do
-		eval "t_within tools-prom-$c \$b_$c \"\$(pnum imr_host_${c}_total)\" \$a_$c"
-		eval "t_within tools-prom-vm-$c \$vb_$c \"\$(pnum imr_host_vm_${c}_total\$lab)\" \$va_$c"
+		eval "t_within tools-prom-$c \$b_$c \"\$(pnum \"\$prom\" imr_host_${c}_total)\" \$a_$c"
+		eval "t_within tools-prom-vm-$c \$vb_$c \"\$(pnum \"\$prom\" imr_host_vm_${c}_total\$lab)\" \$va_$c"
 	done
-	check tools-prom-up test "$(pnum 'imr_up{side="host"}')" = 1
-	check tools-prom-up-guest test "$(pnum 'imr_up{side="guest"}')" = 0
-	check tools-prom-enabled test "$(pnum imr_host_enabled)" = "$(hsys enabled)"
-	check tools-prom-vm-enabled test "$(pnum "imr_host_vm_enabled$lab")" = "$(cat "$vmdir/enabled")"
+	check tools-prom-up test "$(pnum "$prom" 'imr_up{side="host"}')" = 1
+	check tools-prom-up-guest test "$(pnum "$prom" 'imr_up{side="guest"}')" = 0
+	check tools-prom-enabled test "$(pnum "$prom" imr_host_enabled)" = "$(hsys enabled)"
+	check tools-prom-vm-enabled test "$(pnum "$prom" "imr_host_vm_enabled$lab")" = "$(cat "$vmdir/enabled")"
 
 	# Text, -v: the host line's MiB and reports, and a row for the VM.
 	b=$(hsys reclaimed_bytes); br=$(hsys reports)
@@ -87,11 +72,7 @@ if wait_mark g1 tools-go 300; then
 	cat /tmp/text.out
 	line=$(awk '$1 == "all"' /tmp/text.out)
 	mib=$(echo "$line" | awk '{ print $5 }')
-	if awk -v b="$b" -v a="$a" -v m="$mib" 'BEGIN { exit !(m != "" && b / 1048576 - 0.05 <= m && m <= a / 1048576 + 0.05) }'; then
-		result PASS tools-text-mib
-	else
-		result FAIL tools-text-mib "$b <= $mib MiB <= $a"
-	fi
+	t_mib tools-text-mib "$b" "$mib" "$a"
 	t_within tools-text-reports "$br" "$(echo "$line" | awk '{ print $6 }')" "$ar"
 	check tools-text-vm-row grep -Eq "^ +$qpid +${vm#*-} " /tmp/text.out
 
@@ -106,19 +87,9 @@ fi
 wait_guest g1 300
 
 # The VM's directory goes with the VM.
-i=0
-while [ -n "$(ls "$H/vms" 2>/dev/null)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 5 host_vms_gone
 imrstat -1 --json >/tmp/after.json
 check tools-json-vm-gone grep -q '"vms":\[\]' /tmp/after.json
 
-# rmmod while imrstat runs: the documented line, exit 3 at the end.
-imrstat 0.3 8 >/tmp/unload.out 2>&1 &
-sp=$!
-sleep 1
-check host-rmmod rmmod imr_host
-wait $sp
-check tools-unload-exit3 test $? -eq 3
-cat /tmp/unload.out
-check tools-unload-line grep -q '^# imr_host unloaded (/sys/kernel/imr/host is gone)$' /tmp/unload.out
-imrstat -1 >/dev/null 2>&1
-check tools-nomod-after-exit3 test $? -eq 3
+# rmmod while imrstat runs: the documented line, exit 3 (t_unload).
+t_unload host

@@ -11,15 +11,12 @@
 # imr.mode=none arms no kprobe: VM churn alone.  The variants
 # cyclesreproimr and cyclesrepronone (test/scenarios/variants) set
 # REPRO_MODE, the default mode, to imr and none.
-mode=$(l2arg mode)
-mode=${mode:-${REPRO_MODE:-tracefs}}
+mode=$(param mode "${REPRO_MODE:-tracefs}")
 RCYCLES=${RCYCLES:-40}
 t=/sys/kernel/tracing
 start_guest rg cyclesrepro 512 2
 wait_mark rg churning 300 || result FAIL rg-churning-mark
-rm -f /tmp/stop
-( while [ ! -f /tmp/stop ]; do hc_test --no-irqchip --storm 1 >/dev/null 2>&1; done ) &
-spid=$!
+loop_start hc_test --no-irqchip --storm 1 >/dev/null 2>&1
 i=0
 while [ $i -lt $RCYCLES ]; do
 	if [ "$mode" = none ]; then
@@ -39,7 +36,6 @@ while [ $i -lt $RCYCLES ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
-touch /tmp/stop
-wait $spid
+loop_stop
 echo "IMR-REPORT cyclesrepro mode=$mode kprobe_cycles=$i"
 wait_guest rg 300

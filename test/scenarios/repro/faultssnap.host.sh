@@ -9,13 +9,9 @@
 # A/B: IMR_L2_CMDLINE=imr.noimr=1 runs it without imr_host (the guest
 # then cannot report, and says so; the snapshot and restore are the same).
 # lab: l2-cpus=1
-noimr=$(l2arg noimr)
+noimr=$(param noimr 0)
 [ "$noimr" = 1 ] || check host-insmod insmod /lib/imr/imr_host.ko
-mkfifo /tmp/msrc.in /tmp/msrc.out
-cat /tmp/msrc.out >/tmp/msrc.log &
-start_guest src faultsmig 512 1 -monitor pipe:/tmp/msrc
-wait_mark src filled 300 || result FAIL src-filled-mark
-sleep 5
+mig_source
 r0=$(cat "$(hostvm src)/reports" 2>/dev/null || echo 0)
 echo 'migrate_set_capability background-snapshot on' >/tmp/msrc.in
 migrate_to_file src
@@ -28,13 +24,7 @@ check snapshot-completed test "$st" = completed
 # The guest reported while its RAM was write-protected: the test had
 # something to catch.
 [ "$noimr" = 1 ] || check snapshot-saw-reports test "$((r1 - r0))" -gt 0
-echo quit >/tmp/msrc.in
-sleep 1
-kill "$(guest_pid src)" 2>/dev/null
-sed 's/^/[src] /' /tmp/src.log
-start_guest dst faultsmig 512 1 -incoming "exec:cat /tmp/mig.img"
-progress dst &
-wait_guest dst 600
+mig_restore
 echo "IMR-REPORT faultssnap host reclaimed_bytes=$(hsys reclaimed_bytes) skipped_bytes=$(hsys skipped_bytes) reports=$(hsys reports) errors=$(hsys errors)"
 [ "$noimr" = 1 ] && exit 0
 check host-no-errors test "$(hsys errors)" -eq 0

@@ -12,11 +12,10 @@
 # Each test prints an IMR-REPORT line before and after it runs, so the log
 # shows which one was running when L2 stopped ticking.
 KS=/usr/lib/kselftest/kvm
-rounds=$(l2arg rounds)
-rounds=${rounds:-5}
+rounds=$(param rounds 5)
 list=/tmp/kh.list
-{ [ "$(l2arg full)" = 1 ] && cat $KS/tests.list; cat $KS/repro.list; } >$list
-[ "$(l2arg withimr)" = 1 ] && check host-insmod insmod /lib/imr/imr_host.ko
+{ [ "$(param full 0)" = 1 ] && cat $KS/tests.list; cat $KS/repro.list; } >$list
+[ "$(param withimr 0)" = 1 ] && check host-insmod insmod /lib/imr/imr_host.ko
 echo "kvmhang: $(wc -l <$list) tests x $rounds rounds, $(nproc) L2 cpu(s), imr_host $(lsmod | grep -q '^imr_host' && echo loaded || echo 'not loaded')"
 r=1
 while [ $r -le "$rounds" ]; do

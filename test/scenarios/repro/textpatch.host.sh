@@ -8,8 +8,7 @@
 # the stale int3 ("Oops: int3" in __schedule).  With the hold, no flip.
 #   IMR_L2_CMDLINE="imr.rounds=N [imr.nohold=1]" test/lab.sh textpatch
 # (rounds of 100 VMs; default 10).  docs/TESTING.md has the A/B.
-rounds=$(l2arg rounds)
-rounds=${rounds:-10}
+rounds=$(param rounds 10)
 echo "textpatch: $rounds rounds of 100 VMs, $(nproc) L2 cpu(s), held VM: $([ -f /tmp/kvmhold.pid ] && echo yes || echo no)"
 pp=
 for c in $(seq "$(nproc)"); do

@@ -1,0 +1,168 @@
+# The nested-TCG lab's own workarounds for vm.sh's guests (sourced by
+# l2lib.sh after vm.sh).  None of this is IMR's or a real host's: QEMU 7.2
+# TCG emulating an AMD host that runs KVM guests resets an L3 guest now
+# and then before its /init, or loops it in exception delivery
+# (docs/TESTING.md, "How the lab tells its own failures from IMR's").
+# Each workaround is joined to vm.sh by the hook quirk; state lives in
+# /tmp/NAME.boots (retries so far), /tmp/NAME.looped (the lab killed it)
+# and IMR_BOOTING (the guest started last, until it reached its /init).
+
+# quirk EVENT NAME [TICKS]: vm.sh's hook (it says when each event comes).
+# start: wait until the guest started before has reached its /init
+# (boot_wait); gone: boot_retry; tick: heartbeat.
+quirk() {
+	case $1 in
+	start)
+		boot_wait
+		echo 0 >"/tmp/$2.boots"
+		rm -f "/tmp/$2.looped"
+		IMR_BOOTING=$2
+		;;
+	gone) boot_retry "$2" ;;
+	tick) heartbeat "$2" "$3" ;;
+	*) return 1 ;;
+	esac
+}
+
+# boot_wait: wait (at most 120 s) until the guest started last has reached
+# its /init; after it, guest_pid is that guest's final QEMU (a guest reset
+# before /init runs again under a new pid, boot_retry).  Two L3 guests
+# started at the same instant in this nested TCG lab sometimes had one
+# reset by a triple fault in its real-mode boot code (after "Probing
+# EDD", long before any IMR code ran in it): 3 times in about 30 runs of
+# fuzz and faults.  Real hosts boot VMs side by side all
+# day; this only keeps the lab's own fault out of the results.
+boot_wait() {
+	[ -n "${IMR_BOOTING:-}" ] || return 0
+	bw_i=0
+	while ! grep -q 'IMR-L3:' "/tmp/$IMR_BOOTING.log" 2>/dev/null &&
+		[ $bw_i -lt 1200 ]; do
+		if ! kill -0 "$(guest_pid "$IMR_BOOTING")" 2>/dev/null; then
+			boot_retry "$IMR_BOOTING" || break
+			bw_i=0
+		fi
+		sleep 0.1
+		bw_i=$((bw_i + 1))
+	done
+	IMR_BOOTING=
+}
+
+# boot_retry NAME: guest NAME's QEMU is gone.  If it was reset before the
+# guest reached its /init (no "IMR-L3:" line, so no IMR code ran in it and
+# it had made no hypercall), by a triple fault or the lab's kill of an
+# exception loop (heartbeat), rather than a panic of its own kernel or a
+# power-off, start it again, at most IMR_BOOT_RETRIES times
+# (default 2), and return 0.  Lone L3 guests of this lab are reset in real
+# mode or early boot now and then, also with no IMR module loaded anywhere
+# (docs/lab-notes.md).  Each retry prints an IMR-REPORT line, which
+# test/check.sh counts in its summary: none goes unseen.
+boot_retry() {
+	grep -q 'IMR-L3:' "/tmp/$1.log" 2>/dev/null && return 1
+	grep -qE 'Kernel panic|Oops|BUG:|WARNING:' "/tmp/$1.log" 2>/dev/null && return 1
+	grep -q qemu_system_shutdown_request "/tmp/$1.qemu" 2>/dev/null && return 1
+	grep -q "'-incoming'" "/tmp/$1.run" && return 1
+	br_n=$(cat "/tmp/$1.boots")
+	[ "$br_n" -lt "${IMR_BOOT_RETRIES:-2}" ] || return 1
+	wait "$(guest_pid "$1")" 2>/dev/null
+	br_rc=$?
+	# A reset under -no-reboot ends QEMU with 0; a crash, a kill, or a run
+	# script that could not join IMR_GUEST_CGROUP (125) does not, except
+	# the lab's own kill of a guest caught in an exception loop (heartbeat).
+	if [ $br_rc -ne 0 ] && [ ! -f "/tmp/$1.looped" ]; then
+		# Its waiter cannot collect this status any more: say it here.
+		echo "[$1-qemu] exit status $br_rc before the guest's /init"
+		return 1
+	fi
+	rm -f "/tmp/$1.looped"
+	br_n=$((br_n + 1))
+	echo "$br_n" >"/tmp/$1.boots"
+	# IMR_RESET_TEST=NAME: smoke resets that guest on purpose.
+	[ "$1" = "${IMR_RESET_TEST:-}" ] && br_t=" on_purpose=1" || br_t=
+	echo "IMR-REPORT lab boot_reset guest=$1 retry=$br_n of ${IMR_BOOT_RETRIES:-2}$br_t last_console=\"$(last_line "$1" | tr -cd '[:print:]' | tail -c 60)\""
+	qemu_end "$1"
+	cp "/tmp/$1.log" "/tmp/$1.boot$br_n.log"
+	[ "${IMR_BOOTING:-}" = "$1" ] || boot_wait
+	launch_guest "$1"
+	IMR_BOOTING=$1
+}
+
+# heartbeat NAME TICKS: every 60 s of a wait (600 ticks of 0.1 s), the
+# guest's last console line, so that L2's console never falls silent while
+# it is alive (test/lab.sh ends a run after a long silence).  A guest that
+# has printed nothing for a minute while KVM injects page faults into it
+# thousands of times a second is in the lab's exception-delivery loop
+# (docs/lab-notes.md: "Nested TCG: exception loops"), from which no
+# guest has come back: its QEMU is killed, so that the wait ends now
+# rather than at its timeout.
+heartbeat() {
+	[ $(($2 % 600)) -eq 0 ] || return 0
+	echo "[$1-wait $(($2 / 10))s] $(last_line "$1")"
+	hb_quiet=$(($(date +%s) - $(stat -c %Y "/tmp/$1.log")))
+	[ "$hb_quiet" -lt 60 ] && return 0
+	stall_dump "$1"
+	[ $(((sd_pf2 - sd_pf1) / 2)) -gt 1000 ] || return 0
+	echo "[$1-stall] exception loop: pf_guest +$(((sd_pf2 - sd_pf1) / 2))/s, console quiet ${hb_quiet}s: killing its QEMU"
+	: >"/tmp/$1.looped"
+	kill -9 "$(guest_pid "$1")" 2>/dev/null
+}
+
+# stall_dump NAME: a guest printed nothing for a minute; show what its
+# QEMU threads do in L2 (state, CPU ticks, kernel stack) and KVM's exit
+# counters for it, twice 2 s apart, so that a stall can be told from a
+# spin.  Leaves KVM's pf_guest count of each sample in sd_pf1, sd_pf2.
+# Its variables are sd_*: it runs inside the waits' loops, whose own
+# variables (t, i, pid) it must not change.
+stall_dump() {
+	sd_pf1=0
+	sd_pf2=0
+	sd_p=$(guest_pid "$1")
+	kill -0 "$sd_p" 2>/dev/null || return 0
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	for sd_k in 1 2; do
+		for sd_t in /proc/"$sd_p"/task/*; do
+			# comm may hold spaces ("CPU 0/KVM"): fields after ") ".
+			sd_st=$(sed 's/.*) //' "$sd_t/stat" | awk '{ print $1, "utime=" $12, "stime=" $13, "cpu=" $37 }')
+			echo "[$1-stall] tid ${sd_t##*/} $(cat "$sd_t/comm") $sd_st"
+			case $(cat "$sd_t/comm") in
+			CPU*) sed "s/^/[$1-stall]   /" "$sd_t/stack" ;;
+			esac
+		done
+		for sd_f in exits halt_exits halt_wakeup pf_taken pf_fixed pf_guest \
+			irq_injections nmi_injections req_event irq_exits \
+			signal_exits; do
+			sd_v=$(cat /sys/kernel/debug/kvm/"$sd_p"-*/"$sd_f" 2>/dev/null | head -n 1)
+			printf '%s=%s ' "$sd_f" "$sd_v"
+		done | sed "s/^/[$1-stall] kvm: /"
+		echo
+		sd_v=$(cat /sys/kernel/debug/kvm/"$sd_p"-*/pf_guest 2>/dev/null | head -n 1)
+		eval "sd_pf$sd_k=${sd_v:-0}"
+		echo "[$1-stall] L2 $(grep -E '^ *LOC:' /proc/interrupts | tr -s ' ') load $(cat /proc/loadavg)"
+		sleep 2
+	done
+	stall_trace "$1"
+}
+
+# stall_trace NAME: a tenth of a second of KVM's exit and injection
+# tracepoints in L2 for guest NAME's QEMU, counted by exit reason and
+# exception: which exit feeds a loop.
+stall_trace() {
+	st_t=/sys/kernel/tracing
+	[ -d $st_t/events/kvm ] || return 0
+	# Filtered by thread: the vCPU threads are the ones that exit.
+	for st_p in /proc/"$(guest_pid "$1")"/task/*; do
+		echo "${st_p##*/}"
+	done | xargs >$st_t/set_event_pid
+	echo 1 >$st_t/events/kvm/kvm_exit/enable
+	echo 1 >$st_t/events/kvm/kvm_inj_exception/enable
+	: >$st_t/trace
+	sleep 0.1
+	echo 0 >$st_t/events/kvm/kvm_exit/enable
+	echo 0 >$st_t/events/kvm/kvm_inj_exception/enable
+	sed -n -e 's/.*kvm_exit: vcpu [0-9]* reason \([A-Za-z_0-9]*\).*/exit \1/p' \
+		-e 's/.*kvm_inj_exception: \([#A-Za-z]*\).*/inject \1/p' $st_t/trace |
+		sort | uniq -c | sort -rn | head -n 5 | sed "s/^/[$1-stall] trace: /"
+	grep -m 3 'kvm_exit\|kvm_inj' $st_t/trace | sed "s/^ */[$1-stall] trace: /"
+	: >$st_t/set_event_pid
+	: >$st_t/trace
+}

@@ -1,0 +1,136 @@
+# The L3 guests' harness in L2 (sourced by l2lib.sh, after checklib.sh):
+# start a guest, wait for a mark from it or for its end.  What the nested
+# TCG lab needs on top (a guest reset before its /init started again,
+# guests booted one at a time, stalls shown, exception loops killed) is in
+# quirks.sh, joined to this file by one hook, quirk (below).
+
+# quirk EVENT NAME [TICKS]: the hook quirks.sh defines (sourced after this
+# file, it replaces this one).  start_guest calls it with "start" before
+# it launches guest NAME; the waits call it with "gone" when NAME's QEMU
+# has ended before what they wait for (0: the quirk started the guest
+# again, wait on), and with "tick" and the round's count of 0.1 s once a
+# round.  Without quirks.sh a guest that is gone is gone.
+quirk() { return 1; }
+
+# Every guest's base command line, from test/lab.sh's IMR_L3_BASE (there
+# for the reasons given; "+" stands for a space on L2's command line), and
+# what a scenario adds to it for the guests it starts next.
+IMR_L3_BASE=$(param l3base '' | tr + " ")
+IMR_GUEST_CMDLINE=${IMR_GUEST_CMDLINE:-}
+
+# start_guest NAME GSCENARIO [MEM_MB] [CPUS] [extra qemu args...]
+# Boots an L3 guest under nested KVM in the background; its serial console
+# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, and the markers it
+# sends through the isa-debugcon port (imrmark, see test/progs/imrmark.h) to
+# /tmp/NAME.mark: those are timed to the instruction, the console is not.
+# IMR_GUEST_CGROUP=DIR: QEMU runs in that cgroup from its first instruction.
+# The command goes to /tmp/NAME.run, from which launch_guest (and a quirk)
+# starts it.
+start_guest() {
+	name=$1
+	gscen=$2
+	mem=${3:-1024}
+	cpus=${4:-1}
+	shift 2
+	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && shift
+	quirk start "$name"
+	{
+		echo '#!/bin/sh'
+		[ -z "${IMR_GUEST_CGROUP:-}" ] ||
+			echo "echo \$\$ >$IMR_GUEST_CGROUP/cgroup.procs || exit 125"
+		printf exec
+		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
+			-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
+			-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
+			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
+			-serial "file:/tmp/$name.log" -no-reboot \
+			-chardev "file,id=imrmark,path=/tmp/$name.mark" \
+			-device isa-debugcon,iobase=0xe9,chardev=imrmark \
+			-trace runstate_set -trace qemu_system_shutdown_request \
+			-D "/tmp/$name.qemu" "$@"; do
+			printf " '%s'" "$(printf %s "$a" | sed "s/'/'\\\\''/g")"
+		done
+		echo
+	} >"/tmp/$name.run"
+	launch_guest "$name"
+}
+
+# launch_guest NAME: run /tmp/NAME.run in the background.
+launch_guest() {
+	: >"/tmp/$1.log"
+	: >"/tmp/$1.mark"
+	sh "/tmp/$1.run" &
+	echo $! >"/tmp/$1.pid"
+}
+
+guest_pid() { cat "/tmp/$1.pid"; }
+
+# last_line NAME: the guest's last console line, shortened.
+last_line() { tail -n 1 "/tmp/$1.log" | cut -c1-160; }
+
+# progress NAME: every 30 s, the guest's last console line (stalls show).
+progress() {
+	while kill -0 "$(guest_pid "$1")" 2>/dev/null; do
+		sleep 30
+		echo "[$1-progress] $(last_line "$1")"
+	done
+}
+
+# qemu_end NAME [TEXT]: how guest NAME's QEMU ended.  A guest power-off
+# traces a shutdown request (reason 6); a guest reset (triple fault) under
+# -no-reboot only the run state.
+qemu_end() {
+	echo "[$1-qemu] ${2:+$2; }$(tail -n 4 "/tmp/$1.qemu" 2>/dev/null | tr '\n' ' ')"
+}
+
+# wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
+# console into ours (prefixed), PASS/FAIL on its end marker.
+wait_guest() {
+	name=$1
+	t=${2:-120}
+	pid=$(guest_pid "$name")
+	i=0
+	while kill -0 "$pid" 2>/dev/null || { quirk gone "$name" && pid=$(guest_pid "$name"); }; do
+		i=$((i + 1))
+		if [ $i -gt $((t * 10)) ]; then
+			kill -9 "$pid" 2>/dev/null
+			result FAIL "guest-$name-timeout" "${t}s"
+			break
+		fi
+		quirk tick "$name" $i
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	qrc=$?
+	sed "s/^/[$name] /" "/tmp/$name.log"
+	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$name.log"; then
+		result PASS "guest-$name-ran"
+	else
+		qemu_end "$name" "exit status $qrc"
+		result FAIL "guest-$name-ran" "no clean end marker"
+	fi
+}
+
+# wait_mark NAME TEXT [TIMEOUT_S]: wait until guest NAME marks IMR-MARK
+# TEXT, on its isa-debugcon port (/tmp/NAME.mark, written before the
+# guest's next instruction: what the host reads at the mark is of that
+# moment; the console lags under load) or on its console; fails at once if
+# the guest is gone (the end of its console and how QEMU ended are printed
+# then).
+wait_mark() {
+	i=0
+	while ! grep -q "IMR-MARK $2" "/tmp/$1.mark" "/tmp/$1.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $((${3:-120} * 10)) ] && return 1
+		if ! kill -0 "$(guest_pid "$1")" 2>/dev/null; then
+			quirk gone "$1" && continue
+			echo "[$1-gone] before IMR-MARK $2; its console ended:"
+			tail -n 5 "/tmp/$1.log" | sed "s/^/[$1-gone] /"
+			qemu_end "$1"
+			return 1
+		fi
+		quirk tick "$1" $i
+		sleep 0.1
+	done
+}
