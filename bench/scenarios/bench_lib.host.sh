@@ -21,15 +21,14 @@ bench_host_setup() {
 bench_start() {
 	_n=$1 _g=$2 _m=$3 _mode=$4 _w=$5
 	shift 5
-	IMR_GUEST_CMDLINE="imr.mode=$_mode imr.win=$_w $*"
+	_a="imr.mode=$_mode imr.win=$_w $*"
 	_x=
 	case $_mode in
 	fpr) _x="-device virtio-balloon-pci,free-page-reporting=on" ;;
-	ksm) IMR_GUEST_CMDLINE="$IMR_GUEST_CMDLINE init_on_free=1" ;;
+	ksm) _a="$_a init_on_free=1" ;;
 	esac
 	# shellcheck disable=SC2086
-	start_guest "$_n" "$_g" "$_m" 1 $_x
-	IMR_GUEST_CMDLINE=
+	start_guest -a "$_a" "$_n" "$_g" "$_m" 1 $_x
 }
 
 # bench_swap_setup: zram swap (modules staged by bench.sh as

@@ -27,7 +27,7 @@ dmesg_has() {
 
 # param NAME DEFAULT: the value of imr.NAME=VALUE on this kernel's command
 # line (L2's: test/lab.sh passes IMR_L2_CMDLINE there; a guest's:
-# start_guest passes IMR_GUEST_CMDLINE), DEFAULT if absent or empty.  The
+# start_guest -a ARGS passes them), DEFAULT if absent or empty.  The
 # last imr.NAME= wins, as the kernel's own parameters do.
 param() {
 	pa_v=$(sed -n "s/.*imr\.$1=\([^ ]*\).*/\1/p" /proc/cmdline)

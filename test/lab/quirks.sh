@@ -66,7 +66,7 @@ boot_retry() {
 	wait "$(guest_pid "$1")" 2>/dev/null
 	br_rc=$?
 	# A reset under -no-reboot ends QEMU with 0; a crash, a kill, or a run
-	# script that could not join IMR_GUEST_CGROUP (125) does not, except
+	# script that could not join its cgroup (start_guest -g: 125) does not, except
 	# the lab's own kill of a guest caught in an exception loop (heartbeat).
 	if [ $br_rc -ne 0 ] && [ ! -f "/tmp/$1.looped" ]; then
 		# Its waiter cannot collect this status any more: say it here.

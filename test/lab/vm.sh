@@ -13,20 +13,30 @@
 quirk() { return 1; }
 
 # Every guest's base command line, from test/lab.sh's IMR_L3_BASE (there
-# for the reasons given; "+" stands for a space on L2's command line), and
-# what a scenario adds to it for the guests it starts next.
+# for the reasons given; "+" stands for a space on L2's command line).
 IMR_L3_BASE=$(param l3base '' | tr + " ")
-IMR_GUEST_CMDLINE=${IMR_GUEST_CMDLINE:-}
 
-# start_guest NAME GSCENARIO [MEM_MB] [CPUS] [extra qemu args...]
+# start_guest [-a ARGS] [-g CGROUP] NAME GSCENARIO [MEM_MB] [CPUS] [qemu args...]
 # Boots an L3 guest under nested KVM in the background; its serial console
 # goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, and the markers it
 # sends through the isa-debugcon port (imrmark, see test/progs/imrmark.h) to
 # /tmp/NAME.mark: those are timed to the instruction, the console is not.
-# IMR_GUEST_CGROUP=DIR: QEMU runs in that cgroup from its first instruction.
-# The command goes to /tmp/NAME.run, from which launch_guest (and a quirk)
-# starts it.
+# -a ARGS: added to the guest's kernel command line (the imr.* settings its
+# scenario reads with param).  -g CGROUP: QEMU runs in that cgroup from its
+# first instruction (a cgroup is charged only for what a process touches
+# after it joined).  The command goes to /tmp/NAME.run, from which
+# launch_guest (and a quirk) starts it.
 start_guest() {
+	gargs=
+	gcgroup=
+	while :; do
+		case $1 in
+		-a) gargs=$2 ;;
+		-g) gcgroup=$2 ;;
+		*) break ;;
+		esac
+		shift 2
+	done
 	name=$1
 	gscen=$2
 	mem=${3:-1024}
@@ -37,13 +47,13 @@ start_guest() {
 	quirk start "$name"
 	{
 		echo '#!/bin/sh'
-		[ -z "${IMR_GUEST_CGROUP:-}" ] ||
-			echo "echo \$\$ >$IMR_GUEST_CGROUP/cgroup.procs || exit 125"
+		[ -z "$gcgroup" ] ||
+			echo "echo \$\$ >$gcgroup/cgroup.procs || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
 			-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
 			-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
-			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$gscen $IMR_GUEST_CMDLINE" \
+			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$gscen $gargs" \
 			-serial "file:/tmp/$name.log" -no-reboot \
 			-chardev "file,id=imrmark,path=/tmp/$name.mark" \
 			-device isa-debugcon,iobase=0xe9,chardev=imrmark \

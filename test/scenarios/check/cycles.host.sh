@@ -9,10 +9,8 @@ CYCLES=${CYCLES:-10}
 P2SECS=${P2SECS:-25}
 l2_mem_start
 check host-insmod insmod /lib/imr/imr_host.ko
-IMR_GUEST_CMDLINE="imr.gcycles=$CYCLES imr.p2secs=$P2SECS"
-start_guest cy cycles 768 2
+start_guest -a "imr.gcycles=$CYCLES imr.p2secs=$P2SECS" cy cycles 768 2
 progress cy &
-IMR_GUEST_CMDLINE=
 wait_mark cy gcycles-done 900 || result FAIL guest-cycles-mark "no gcycles-done mark"
 : >/tmp/storm.out
 : >/tmp/storm.fail

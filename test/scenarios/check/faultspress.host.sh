@@ -47,16 +47,12 @@ echo +memory >$cg/cgroup.subtree_control
 mkdir $cg/vms
 out0=$(vmstat pswpout)
 in0=$(vmstat pswpin)
-IMR_GUEST_CMDLINE="imr.fmode=press imr.fsecs=$PRESS_SECS imr.fcold=$PRESS_COLD_MIB imr.ffpr=${fpr:-0}"
-# In the cgroup from their first instruction (start_guest): a cgroup is
-# charged only for what a process touches after it joins.
-IMR_GUEST_CGROUP=$cg/vms
+ga="imr.fmode=press imr.fsecs=$PRESS_SECS imr.fcold=$PRESS_COLD_MIB imr.ffpr=${fpr:-0}"
+# In the cgroup from their first instruction (start_guest -g).
 # shellcheck disable=SC2086
-start_guest p1 faults 768 1 $gdev
+start_guest -a "$ga" -g $cg/vms p1 faults 768 1 $gdev
 # shellcheck disable=SC2086
-start_guest p2 faults 768 1 $gdev
-IMR_GUEST_CMDLINE=
-IMR_GUEST_CGROUP=
+start_guest -a "$ga" -g $cg/vms p2 faults 768 1 $gdev
 # The squeeze starts once both guests have booted, filled their cold
 # blocks and report: it is reporting under swap that this tests, not
 # booting under it.

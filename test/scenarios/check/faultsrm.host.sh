@@ -1,10 +1,8 @@
 # faultsrm: imr_host removed while a guest is mid-report: the guest stops
 # reporting with one log line and stays healthy.
 check host-insmod insmod /lib/imr/imr_host.ko
-IMR_GUEST_CMDLINE="imr.fmode=rm imr.fsecs=20"
-start_guest fr faults 512 2
+start_guest -a "imr.fmode=rm imr.fsecs=20" fr faults 512 2
 progress fr &
-IMR_GUEST_CMDLINE=
 if ! wait_mark fr reporting 240; then
 	result FAIL fr-reporting-mark
 	tail -n 30 /tmp/fr.log | sed 's/^/[fr-so-far] /'

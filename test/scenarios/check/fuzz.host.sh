@@ -12,13 +12,10 @@
 VICTIM_SECS=${VICTIM_SECS:-25}
 l2_mem_start
 check host-insmod insmod /lib/imr/imr_host.ko
-IMR_GUEST_CMDLINE="imr.fuzzcalls=$FUZZ_CALLS imr.fuzzseed=$FUZZ_SEED"
-start_guest fz fuzz 512 2
+start_guest -a "imr.fuzzcalls=$FUZZ_CALLS imr.fuzzseed=$FUZZ_SEED" fz fuzz 512 2
 progress fz &
-IMR_GUEST_CMDLINE="imr.churnsecs=$VICTIM_SECS"
-start_guest victim fuzzvictim 512 1
+start_guest -a "imr.churnsecs=$VICTIM_SECS" victim fuzzvictim 512 1
 progress victim &
-IMR_GUEST_CMDLINE=
 # The fuzzer's VM directory goes away with the VM: read it while it waits.
 # 20,000 calls take about 60 s in the lab; give up well inside the lab's
 # own timeout so that a stalled guest's console is shown.
