@@ -155,52 +155,47 @@ guest_k=$(resolve "$guest_k")
 need qemu-system-x86_64 cpio xz busybox timeout
 [ -x /bin/busybox ] || die "/bin/busybox missing: apt-get install busybox-static"
 
-start=$(date +%s)
-say "lab: [1/5] building modules (host $host_k, guest $guest_k)"
-hb=$(build_modules "$host_k")
-gb=$(build_modules "$guest_k")
-say "lab: [2/5] building test programs"
-[ -f "$IMR_TOP/test/Makefile" ] && make -s -C "$IMR_TOP/test" progs >&2
-hk=$(kernel_dir "$host_k")
-gk=$(kernel_dir "$guest_k")
+# build: the modules for both kernels and the test programs.
+build() {
+	start=$(date +%s)
+	say "lab: [1/5] building modules (host $host_k, guest $guest_k)"
+	hb=$(build_modules "$host_k")
+	gb=$(build_modules "$guest_k")
+	say "lab: [2/5] building test programs"
+	[ -f "$IMR_TOP/test/Makefile" ] && make -s -C "$IMR_TOP/test" progs >&2
+	hk=$(kernel_dir "$host_k")
+	gk=$(kernel_dir "$guest_k")
+}
 
-# The L2 base image: busybox, QEMU and its libraries and firmware, KVM
-# modules and the guest kernel.  Rebuilt only when one of those changes.
-qver=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
-bver=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
-key=$(printf '%s\n' "$host_k" "$guest_k" "$qver" "$bver" |
-	cat - "$IMR_TOP/test/lab/common.sh" | md5sum | cut -c1-12)
-base=$LAB_CACHE/images/l2-base-$key.cpio
-if [ ! -f "$base" ]; then
-	say "lab: [3/5] building L2 base image (cached as $(basename "$base"))"
-	st=$(mktemp -d)
-	add_busybox "$st"
-	add_binary "$st" "$(command -v qemu-system-x86_64)"
-	mkdir -p "$st/usr/share/qemu" "$st/lib/imr/kmod" "$st/guest"
-	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-		/usr/share/qemu/kvmvapic.bin; do
-		cp -L "$f" "$st/usr/share/qemu/"
-	done
-	for m in irqbypass ccp kvm kvm-amd; do copy_module "$host_k" "$m" "$st/lib/imr/kmod"; done
-	cp "$gk/boot/vmlinuz-$guest_k" "$st/guest/vmlinuz"
-	mkdir -p "$(dirname "$base")"
-	cpio_of "$st" "$base.tmp" && mv "$base.tmp" "$base"
-	rm -rf "$st"
-else
-	say "lab: [3/5] L2 base image cached ($(basename "$base"))"
-fi
+# base_image: the L2 base image: busybox, QEMU and its libraries and
+# firmware, KVM modules and the guest kernel.  Rebuilt only when one of
+# those changes.
+base_image() {
+	qver=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
+	bver=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
+	key=$(printf '%s\n' "$host_k" "$guest_k" "$qver" "$bver" |
+		cat - "$IMR_TOP/test/lab/common.sh" | md5sum | cut -c1-12)
+	base=$LAB_CACHE/images/l2-base-$key.cpio
+	if [ ! -f "$base" ]; then
+		say "lab: [3/5] building L2 base image (cached as $(basename "$base"))"
+		st=$(mktemp -d)
+		add_busybox "$st"
+		add_binary "$st" "$(command -v qemu-system-x86_64)"
+		mkdir -p "$st/usr/share/qemu" "$st/lib/imr/kmod" "$st/guest"
+		for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+			/usr/share/qemu/kvmvapic.bin; do
+			cp -L "$f" "$st/usr/share/qemu/"
+		done
+		for m in irqbypass ccp kvm kvm-amd; do copy_module "$host_k" "$m" "$st/lib/imr/kmod"; done
+		cp "$gk/boot/vmlinuz-$guest_k" "$st/guest/vmlinuz"
+		mkdir -p "$(dirname "$base")"
+		cpio_of "$st" "$base.tmp" && mv "$base.tmp" "$base"
+		rm -rf "$st"
+	else
+		say "lab: [3/5] L2 base image cached ($(basename "$base"))"
+	fi
+}
 
-say "lab: [4/5] building the project images"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# L3 guest image: busybox, imr_guest.ko, test programs, guest scenarios.
-g=$work/l3
-add_busybox "$g"
-mkdir -p "$g/lib/imr" "$g/gscen"
-install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
-cp "$IMR_TOP/test/lab/l3lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$g/lib/imr/"
-cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
-[ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
 # test_modules DIR KVER: build the test modules in test/DIR for KVER (like
 # build_modules does) in this run's private $work (parallel lab runs must
 # not share it); prints the directory holding the .ko files.  The .ko
@@ -220,146 +215,169 @@ test_modules() {
 	fi
 	echo "$tc"
 }
-# The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*), shipped
-# to the guest as /lib/imr/imr_fuzz.ko.
-cp "$(test_modules fuzz "$guest_k")/imr_fuzz.ko" "$g/lib/imr/"
-for sd in $scenario_dirs; do
-	cp "$IMR_TOP/$sd"/*.guest.sh "$g/gscen/" 2>/dev/null || true
-done
-[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
-# kvm.ko lets a guest load imr_host too (a nested host is also a guest).
-mkdir -p "$g/lib/imr/kmod"
-for m in irqbypass kvm; do copy_module "$guest_k" "$m" "$g/lib/imr/kmod"; done
-# virtio-balloon for the free-page-reporting comparison, in load order; on
-# 6.12 the virtio core is built in and only virtio_balloon is a module.
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do
-	[ -n "$(module_path "$guest_k" "$m")" ] && copy_module "$guest_k" "$m" "$g/lib/imr/kmod"
-done
-command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
-# L2 project image: init, helpers, imr_host.ko, programs, the L3 image.
-p=$work/l2
-mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
-install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
-# l2lib.sh sources checklib.sh, vm.sh (the guests' harness) and quirks.sh
-# (the nested-TCG lab's workarounds, joined to vm.sh by its hook).
-cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" \
-	"$IMR_TOP/test/lab/vm.sh" "$IMR_TOP/test/lab/quirks.sh" "$p/lib/imr/"
-cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
-# Other users of the functions imr_host hooks (test/ipmod, hostabi).
-cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
-for sd in $scenario_dirs; do
-	cp "$IMR_TOP/$sd"/*.host.sh "$p/scenarios/"
-done
-# Each variant becomes a host side of its own in L2: its settings, then
-# its base scenario, sourced as any scenario sources another.
-sed 's/#.*//' "$variants" | while read -r vn vb vs; do
-	[ -n "$vn" ] || continue
-	{
-		echo "# $vn: $vb with its settings in test/scenarios/variants."
-		for kv in $vs; do
-			case $kv in lab:*) ;; *) echo "$kv" ;; esac
-		done
-		echo ". /scenarios/$vb.host.sh"
-	} >"$p/scenarios/$vn.host.sh"
-done
-[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
-for pt in $parts; do
-	ship=$(part_directive "$pt" ship)
-	[ -z "$ship" ] || (cd "$IMR_TOP" && IMR_HOST_KVER=$host_k IMR_GUEST_KVER=$guest_k \
-		$ship "$p" "$g") || die "ship step '$ship' failed"
-done
-cpio_of "$g" "$p/guest/initrd.cpio"
-cpio_of "$p" "$work/project.cpio"
-cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
+# images: the L3 guest image inside the L2 project image, then both
+# appended to the base image as L2's initrd.
+images() {
+	say "lab: [4/5] building the project images"
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	# L3 guest image: busybox, imr_guest.ko, test programs, guest scenarios.
+	g=$work/l3
+	add_busybox "$g"
+	mkdir -p "$g/lib/imr" "$g/gscen"
+	install -m 755 "$IMR_TOP/test/lab/l3-init" "$g/init"
+	cp "$IMR_TOP/test/lab/l3lib.sh" "$IMR_TOP/test/lab/checklib.sh" "$g/lib/imr/"
+	cp "$gb/imr_guest/imr_guest.ko" "$g/lib/imr/"
+	[ -f "$gb/imr_host/imr_host.ko" ] && cp "$gb/imr_host/imr_host.ko" "$g/lib/imr/"
+	# The hostile-guest fuzzer (test/fuzz, used by scenarios fuzz*), shipped
+	# to the guest as /lib/imr/imr_fuzz.ko.
+	cp "$(test_modules fuzz "$guest_k")/imr_fuzz.ko" "$g/lib/imr/"
+	for sd in $scenario_dirs; do
+		cp "$IMR_TOP/$sd"/*.guest.sh "$g/gscen/" 2>/dev/null || true
+	done
+	[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$g/usr/bin/" 2>/dev/null || true
+	# kvm.ko lets a guest load imr_host too (a nested host is also a guest).
+	mkdir -p "$g/lib/imr/kmod"
+	for m in irqbypass kvm; do copy_module "$guest_k" "$m" "$g/lib/imr/kmod"; done
+	# virtio-balloon for the free-page-reporting comparison, in load order; on
+	# 6.12 the virtio core is built in and only virtio_balloon is a module.
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do
+		[ -n "$(module_path "$guest_k" "$m")" ] && copy_module "$guest_k" "$m" "$g/lib/imr/kmod"
+	done
+	command -v stress-ng >/dev/null && add_binary "$g" "$(command -v stress-ng)"
+	# L2 project image: init, helpers, imr_host.ko, programs, the L3 image.
+	p=$work/l2
+	mkdir -p "$p/lib/imr" "$p/scenarios" "$p/guest" "$p/usr/bin"
+	install -m 755 "$IMR_TOP/test/lab/l2-init" "$p/init"
+	# l2lib.sh sources checklib.sh, vm.sh (the guests' harness) and quirks.sh
+	# (the nested-TCG lab's workarounds, joined to vm.sh by its hook).
+	cp "$IMR_TOP/test/lab/l2lib.sh" "$IMR_TOP/test/lab/checklib.sh" \
+		"$IMR_TOP/test/lab/vm.sh" "$IMR_TOP/test/lab/quirks.sh" "$p/lib/imr/"
+	cp "$hb/imr_host/imr_host.ko" "$hb/imr_guest/imr_guest.ko" "$p/lib/imr/"
+	# Other users of the functions imr_host hooks (test/ipmod, hostabi).
+	cp "$(test_modules ipmod "$host_k")"/*.ko "$p/lib/imr/"
+	for sd in $scenario_dirs; do
+		cp "$IMR_TOP/$sd"/*.host.sh "$p/scenarios/"
+	done
+	# Each variant becomes a host side of its own in L2: its settings, then
+	# its base scenario, sourced as any scenario sources another.
+	sed 's/#.*//' "$variants" | while read -r vn vb vs; do
+		[ -n "$vn" ] || continue
+		{
+			echo "# $vn: $vb with its settings in test/scenarios/variants."
+			for kv in $vs; do
+				case $kv in lab:*) ;; *) echo "$kv" ;; esac
+			done
+			echo ". /scenarios/$vb.host.sh"
+		} >"$p/scenarios/$vn.host.sh"
+	done
+	[ -d "$IMR_TOP/test/bin" ] && cp "$IMR_TOP"/test/bin/* "$p/usr/bin/" 2>/dev/null || true
+	for pt in $parts; do
+		ship=$(part_directive "$pt" ship)
+		[ -z "$ship" ] || (cd "$IMR_TOP" && IMR_HOST_KVER=$host_k IMR_GUEST_KVER=$guest_k \
+			$ship "$p" "$g") || die "ship step '$ship' failed"
+	done
+	cpio_of "$g" "$p/guest/initrd.cpio"
+	cpio_of "$p" "$work/project.cpio"
+	cat "$base" "$work/project.cpio" >"$work/initrd.cpio"
+}
 
-logs=$IMR_TOP/.build/lab-logs
-mkdir -p "$logs"
-log=$logs/$scenario-$host_k-$guest_k.log
-cut=
-if [ -n "$deadline" ] && [ $((deadline - $(date +%s))) -lt "$timeout_s" ]; then
-	timeout_s=$((deadline - $(date +%s)))
-	[ "$timeout_s" -gt 0 ] || timeout_s=1
-	cut=1
-fi
-say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
-rc=0
-timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
-	-display none -monitor none -accel "tcg,thread=${IMR_L2_TCG_THREAD:-multi}" -cpu "$l2_cpu" -smp "$l2_cpus" \
-	$l2_qemu -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $l2_cmdline" \
-	-serial stdio -serial "file:$work/tick" -no-reboot </dev/null >"$log" 2>&1 &
-qpid=$!
-# A soft lockup never ends by itself (panic_on_warn does not cover it):
-# stop the run at once instead of waiting for the timeout.  Nor does an L2
-# that went silent: nested TCG sometimes stops delivering L2's timer, and
-# every sleeping task, the scenario's included, sleeps for ever (no
-# watchdog fires).  L2's /init writes a tick to its second serial port
-# every 2 s (test/lab/l2-init), so a tick file that stopped growing for
-# IMR_LAB_TICK_S seconds (default 30) means L2's scheduler is dead,
-# whatever the scenario is doing: the run ends then, not at its timeout.
-# The console-silence limit (IMR_LAB_SILENCE, default 300 s; scenarios
-# print at least once a minute while they wait, heartbeat in test/lab/quirks.sh)
-# stays as the backstop for an L2 that ticks but whose scenario hangs.
-silence=${IMR_LAB_SILENCE:-300}
-tick_limit=${IMR_LAB_TICK_S:-30}
-size=-1
-quiet=0
-tsize=0
-tquiet=0
-tgap=0
-silent=
-wedged=
-ptimeout=
-while kill -0 "$qpid" 2>/dev/null; do
-	sleep 2
-	if grep -q 'soft lockup' "$log" 2>/dev/null; then
-		sleep 5
-		kill "$qpid" 2>/dev/null || true
+# boot: start L2 in the background ($qpid), its console going to $log.
+boot() {
+	logs=$IMR_TOP/.build/lab-logs
+	mkdir -p "$logs"
+	log=$logs/$scenario-$host_k-$guest_k.log
+	cut=
+	if [ -n "$deadline" ] && [ $((deadline - $(date +%s))) -lt "$timeout_s" ]; then
+		timeout_s=$((deadline - $(date +%s)))
+		[ "$timeout_s" -gt 0 ] || timeout_s=1
+		cut=1
 	fi
-	now=$(wc -c <"$log" 2>/dev/null || echo 0)
-	if [ "$now" = "$size" ]; then
-		quiet=$((quiet + 2))
-	else
-		quiet=0
-		size=$now
-	fi
-	tnow=$(wc -c <"$work/tick" 2>/dev/null || echo 0)
-	if [ "$tnow" = "$tsize" ] && [ "$tnow" -gt 0 ]; then
-		tquiet=$((tquiet + 2))
-		[ $tquiet -le "$tgap" ] || tgap=$tquiet
-	else
-		tquiet=0
-		tsize=$tnow
-		tcpu=$(child_cpu_ticks "$qpid")
-	fi
-	if [ $tquiet -ge "$tick_limit" ] && [ -z "$wedged" ] &&
-		! grep -q 'IMR-SCENARIO-END' "$log"; then
-		wedged="L2 stopped ticking for ${tquiet}s (console quiet ${quiet}s, QEMU used $(($(child_cpu_ticks "$qpid") - ${tcpu:-0})) of $((tquiet * $(getconf CLK_TCK))) CPU ticks meanwhile): the lab's silent-L2 hang"
-		kill "$qpid" 2>/dev/null || true
-	fi
-	if [ $quiet -ge "$silence" ]; then
-		silent=1
-		kill "$qpid" 2>/dev/null || true
-	fi
-	# A part of a group keeps its own time limit (its timeout directive,
-	# else 600 s): the group's is the sum, and one part's hang must not
-	# eat the others' time.
-	if [ "$parts" != "$scenario" ]; then
-		pnow=$(grep -ao 'IMR-PART-BEGIN [A-Za-z0-9_]*' "$log" 2>/dev/null | tail -n 1 | cut -d' ' -f2)
-		if [ -n "$pnow" ] && [ "$pnow" != "${pcur:-}" ]; then
-			pcur=$pnow
-			pstart=$(date +%s)
-			plimit=$(part_directive "$pcur" timeout)
-			plimit=${plimit:-600}
-		fi
-		if [ -n "${pcur:-}" ] && [ -z "$ptimeout" ] && [ $(($(date +%s) - pstart)) -gt "$plimit" ]; then
-			ptimeout="part $pcur ran past its ${plimit}s"
+	say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
+	rc=0
+	timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
+		-display none -monitor none -accel "tcg,thread=${IMR_L2_TCG_THREAD:-multi}" -cpu "$l2_cpu" -smp "$l2_cpus" \
+		$l2_qemu -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
+		-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $l2_cmdline" \
+		-serial stdio -serial "file:$work/tick" -no-reboot </dev/null >"$log" 2>&1 &
+	qpid=$!
+}
+
+# watch: wait for L2 to end, and end it early when it cannot end well
+# (below).
+watch() {
+	# A soft lockup never ends by itself (panic_on_warn does not cover it):
+	# stop the run at once instead of waiting for the timeout.  Nor does an L2
+	# that went silent: nested TCG sometimes stops delivering L2's timer, and
+	# every sleeping task, the scenario's included, sleeps for ever (no
+	# watchdog fires).  L2's /init writes a tick to its second serial port
+	# every 2 s (test/lab/l2-init), so a tick file that stopped growing for
+	# IMR_LAB_TICK_S seconds (default 30) means L2's scheduler is dead,
+	# whatever the scenario is doing: the run ends then, not at its timeout.
+	# The console-silence limit (IMR_LAB_SILENCE, default 300 s; scenarios
+	# print at least once a minute while they wait, heartbeat in test/lab/quirks.sh)
+	# stays as the backstop for an L2 that ticks but whose scenario hangs.
+	silence=${IMR_LAB_SILENCE:-300}
+	tick_limit=${IMR_LAB_TICK_S:-30}
+	size=-1
+	quiet=0
+	tsize=0
+	tquiet=0
+	tgap=0
+	silent=
+	wedged=
+	ptimeout=
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 2
+		if grep -q 'soft lockup' "$log" 2>/dev/null; then
+			sleep 5
 			kill "$qpid" 2>/dev/null || true
 		fi
-	fi
-done
-wait "$qpid" || rc=$?
-secs=$(($(date +%s) - start))
+		now=$(wc -c <"$log" 2>/dev/null || echo 0)
+		if [ "$now" = "$size" ]; then
+			quiet=$((quiet + 2))
+		else
+			quiet=0
+			size=$now
+		fi
+		tnow=$(wc -c <"$work/tick" 2>/dev/null || echo 0)
+		if [ "$tnow" = "$tsize" ] && [ "$tnow" -gt 0 ]; then
+			tquiet=$((tquiet + 2))
+			[ $tquiet -le "$tgap" ] || tgap=$tquiet
+		else
+			tquiet=0
+			tsize=$tnow
+			tcpu=$(child_cpu_ticks "$qpid")
+		fi
+		if [ $tquiet -ge "$tick_limit" ] && [ -z "$wedged" ] &&
+			! grep -q 'IMR-SCENARIO-END' "$log"; then
+			wedged="L2 stopped ticking for ${tquiet}s (console quiet ${quiet}s, QEMU used $(($(child_cpu_ticks "$qpid") - ${tcpu:-0})) of $((tquiet * $(getconf CLK_TCK))) CPU ticks meanwhile): the lab's silent-L2 hang"
+			kill "$qpid" 2>/dev/null || true
+		fi
+		if [ $quiet -ge "$silence" ]; then
+			silent=1
+			kill "$qpid" 2>/dev/null || true
+		fi
+		# A part of a group keeps its own time limit (its timeout directive,
+		# else 600 s): the group's is the sum, and one part's hang must not
+		# eat the others' time.
+		if [ "$parts" != "$scenario" ]; then
+			pnow=$(grep -ao 'IMR-PART-BEGIN [A-Za-z0-9_]*' "$log" 2>/dev/null | tail -n 1 | cut -d' ' -f2)
+			if [ -n "$pnow" ] && [ "$pnow" != "${pcur:-}" ]; then
+				pcur=$pnow
+				pstart=$(date +%s)
+				plimit=$(part_directive "$pcur" timeout)
+				plimit=${plimit:-600}
+			fi
+			if [ -n "${pcur:-}" ] && [ -z "$ptimeout" ] && [ $(($(date +%s) - pstart)) -gt "$plimit" ]; then
+				ptimeout="part $pcur ran past its ${plimit}s"
+				kill "$qpid" 2>/dev/null || true
+			fi
+		fi
+	done
+	wait "$qpid" || rc=$?
+	secs=$(($(date +%s) - start))
+}
 
 # l2_said ERE: L2's own kernel printed it (its lines start with the
 # timestamp; a guest's carry its name first, "[g1] [  1.0] ...", and a
@@ -382,87 +400,98 @@ fail_class() {
 	fi
 }
 
-# Verdict.
-rm -f "$log.class"
-fail=
-[ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
-[ -n "$wedged" ] && fail="$wedged"
-[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+ (cut to make check's time budget)}"
-[ -n "$ptimeout" ] && fail="${fail:+$fail; }$ptimeout"
-grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
-bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)
-[ -n "$bad" ] && fail="${fail:+$fail; }kernel complained: $bad"
-npass=$(grep -c 'IMR-RESULT: PASS' "$log" || true)
-nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
-[ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
-grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
-# Each part's verdict ("NAME PASS|FAIL|NOTRUN CLASS" lines in $log.parts): a
-# part owns the lines from its IMR-PART-BEGIN to the next one, so what L2's
-# reset after it printed is its own (and the first part what L2 printed
-# before it).  It passed if it ended with rc=0 and its lines hold no failed
-# check and no kernel complaint; a part that never began (L2 died before)
-# did not run, and one that began but did not end (timeout, silence, L2's
-# death) failed, with the run's class; so did the first part if L2 died
-# before it began.  A part that ended and failed has the class its own
-# lines give: an IMR check that failed in one part is never retried as the
-# lab's fault because L2 died in a later one.
-class=
-[ -z "$fail" ] || class=$(fail_class)
-awk -v parts="$parts" -v runclass="${class:-}" '
-	BEGIN { n = split(parts, order, " "); cur = order[1] }
-	{ sub(/\r+$/, "") }
-	# Markers may share a line with a kernel message printed meanwhile.
-	match($0, /IMR-PART-BEGIN [A-Za-z0-9_]+/) {
-		cur = substr($0, RSTART + 15, RLENGTH - 15); began[cur] = 1; last = cur
-	}
-	$0 ~ ("IMR-PART-END " cur " rc=0([^0-9]|$)") { ended[cur] = 1 }
-	$0 ~ ("IMR-PART-END " cur " ") { over[cur] = 1 }
-	/IMR-SCENARIO-END/ { scend = 1 }
-	/IMR-RESULT: FAIL/ && !over[cur] { own[cur] = 1 }
-	/IMR-RESULT: FAIL|BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN/ { bad[cur] = 1 }
-	/^\[ *[0-9]+\.[0-9]+\] .*(stack guard page was hit|corrupted stack end)/ { sg[cur] = 1 }
-	/^\[ *[0-9]+\.[0-9]+\] .*(Oops: int3|soft lockup)/ { i3[cur] = 1 }
-	END {
-		# A run that passed: every part passed, as lab.sh says.
-		if (runclass == "") {
-			for (i = 1; i <= n; i++) print order[i], "PASS", "-"
-			exit
+# verdict: what the run's log says, as a line and in $log.parts; the
+# exit status.
+verdict() {
+	# Verdict.
+	rm -f "$log.class"
+	fail=
+	[ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
+	[ -n "$wedged" ] && fail="$wedged"
+	[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+ (cut to make check's time budget)}"
+	[ -n "$ptimeout" ] && fail="${fail:+$fail; }$ptimeout"
+	grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
+	bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)
+	[ -n "$bad" ] && fail="${fail:+$fail; }kernel complained: $bad"
+	npass=$(grep -c 'IMR-RESULT: PASS' "$log" || true)
+	nfail=$(grep -c 'IMR-RESULT: FAIL' "$log" || true)
+	[ "$nfail" -gt 0 ] && fail="${fail:+$fail; }$nfail check(s) failed"
+	grep -E 'IMR-RESULT|IMR-REPORT' "$log" | sed 's/^/  /' >&2 || true
+	# Each part's verdict ("NAME PASS|FAIL|NOTRUN CLASS" lines in $log.parts): a
+	# part owns the lines from its IMR-PART-BEGIN to the next one, so what L2's
+	# reset after it printed is its own (and the first part what L2 printed
+	# before it).  It passed if it ended with rc=0 and its lines hold no failed
+	# check and no kernel complaint; a part that never began (L2 died before)
+	# did not run, and one that began but did not end (timeout, silence, L2's
+	# death) failed, with the run's class; so did the first part if L2 died
+	# before it began.  A part that ended and failed has the class its own
+	# lines give: an IMR check that failed in one part is never retried as the
+	# lab's fault because L2 died in a later one.
+	class=
+	[ -z "$fail" ] || class=$(fail_class)
+	awk -v parts="$parts" -v runclass="${class:-}" '
+		BEGIN { n = split(parts, order, " "); cur = order[1] }
+		{ sub(/\r+$/, "") }
+		# Markers may share a line with a kernel message printed meanwhile.
+		match($0, /IMR-PART-BEGIN [A-Za-z0-9_]+/) {
+			cur = substr($0, RSTART + 15, RLENGTH - 15); began[cur] = 1; last = cur
 		}
-		nbad = 0
-		for (i = 1; i <= n; i++) {
-			p = order[i]
-			c[p] = "-"
-			if (!began[p] && i > 1) { v[p] = "NOTRUN"; continue }
-			if (ended[p] && !bad[p]) { v[p] = "PASS"; continue }
-			v[p] = "FAIL"
-			nbad++
-			# Its own checks said no: class imr, whatever L2 did afterwards.
-			if (own[p]) c[p] = "imr"
-			# It never ended: the class of the run, except that a run classed
-			# imr for a complaint in another part, in which this one died
-			# silently, is an L2 reset here.
-			else if (!over[p]) c[p] = (runclass == "imr" && !bad[p] && !scend) ? "l2-reset" : runclass
-			else if (sg[p]) c[p] = "stack-guard"
-			else if (i3[p]) c[p] = "stale-int3"
-			else c[p] = "imr"
-		}
-		# The run failed, yet every part looks clean (L2 died while powering
-		# off, say): the last part that ran takes the blame.
-		if (!nbad) {
-			p = last != "" ? last : order[1]
-			v[p] = "FAIL"
-			c[p] = runclass
-		}
-		for (i = 1; i <= n; i++) print order[i], v[order[i]], c[order[i]]
-	}' "$log" >"$log.parts"
-if [ -n "$fail" ]; then
-	echo "$class" >"$log.class"
+		$0 ~ ("IMR-PART-END " cur " rc=0([^0-9]|$)") { ended[cur] = 1 }
+		$0 ~ ("IMR-PART-END " cur " ") { over[cur] = 1 }
+		/IMR-SCENARIO-END/ { scend = 1 }
+		/IMR-RESULT: FAIL/ && !over[cur] { own[cur] = 1 }
+		/IMR-RESULT: FAIL|BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN/ { bad[cur] = 1 }
+		/^\[ *[0-9]+\.[0-9]+\] .*(stack guard page was hit|corrupted stack end)/ { sg[cur] = 1 }
+		/^\[ *[0-9]+\.[0-9]+\] .*(Oops: int3|soft lockup)/ { i3[cur] = 1 }
+		END {
+			# A run that passed: every part passed, as lab.sh says.
+			if (runclass == "") {
+				for (i = 1; i <= n; i++) print order[i], "PASS", "-"
+				exit
+			}
+			nbad = 0
+			for (i = 1; i <= n; i++) {
+				p = order[i]
+				c[p] = "-"
+				if (!began[p] && i > 1) { v[p] = "NOTRUN"; continue }
+				if (ended[p] && !bad[p]) { v[p] = "PASS"; continue }
+				v[p] = "FAIL"
+				nbad++
+				# Its own checks said no: class imr, whatever L2 did afterwards.
+				if (own[p]) c[p] = "imr"
+				# It never ended: the class of the run, except that a run classed
+				# imr for a complaint in another part, in which this one died
+				# silently, is an L2 reset here.
+				else if (!over[p]) c[p] = (runclass == "imr" && !bad[p] && !scend) ? "l2-reset" : runclass
+				else if (sg[p]) c[p] = "stack-guard"
+				else if (i3[p]) c[p] = "stale-int3"
+				else c[p] = "imr"
+			}
+			# The run failed, yet every part looks clean (L2 died while powering
+			# off, say): the last part that ran takes the blame.
+			if (!nbad) {
+				p = last != "" ? last : order[1]
+				v[p] = "FAIL"
+				c[p] = runclass
+			}
+			for (i = 1; i <= n; i++) print order[i], v[order[i]], c[order[i]]
+		}' "$log" >"$log.parts"
+	if [ -n "$fail" ]; then
+		echo "$class" >"$log.class"
+		say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
+		say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s [$class]: $fail"
+		[ "$parts" = "$scenario" ] || say "lab: parts: $(tr '\n' ' ' <"$log.parts")"
+		say "lab: last lines of $log:"
+		tail -n 30 "$log" >&2
+		exit 1
+	fi
 	say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
-	say "lab: FAIL $scenario (host $host_k, guest $guest_k) in ${secs}s [$class]: $fail"
-	[ "$parts" = "$scenario" ] || say "lab: parts: $(tr '\n' ' ' <"$log.parts")"
-	say "lab: last lines of $log:"
-	tail -n 30 "$log" >&2
-	exit 1
-fi
-say "lab: longest gap between L2's ticks: ${tgap}s (limit ${tick_limit}s)"
-say "lab: PASS $scenario (host $host_k, guest $guest_k) in ${secs}s: $npass checks passed"
+	say "lab: PASS $scenario (host $host_k, guest $guest_k) in ${secs}s: $npass checks passed"
+}
+
+build
+base_image
+images
+boot
+watch
+verdict
