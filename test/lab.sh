@@ -90,8 +90,11 @@ part_base() {
 	echo "${pb:-$1}" | cut -d' ' -f1
 }
 # In L2 a variant is a host side of its own (below), so its name must not
-# be a scenario file's too, and its base must be a scenario file.
+# be a scenario file's too, nor another variant's, and its base must be a
+# scenario file.
 vnames=$(sed 's/#.*//' "$variants" | awk '{ print $1 }')
+vdup=$(echo "$vnames" | sort | uniq -d)
+[ -z "$vdup" ] || die "variant names given twice in $variants: $vdup"
 for vn in $vnames; do
 	if scenario_file "$vn" host >/dev/null; then
 		die "$vn is both a variant in $variants and a scenario file"
@@ -265,9 +268,15 @@ images() {
 		[ -n "$vn" ] || continue
 		{
 			echo "# $vn: $vb with its settings in test/scenarios/variants."
+			set -f
 			for kv in $vs; do
-				case $kv in lab:*) ;; *) echo "$kv" ;; esac
+				case $kv in
+				lab:*) ;;
+				*\?=*) echo "${kv%%\?=*}=\${${kv%%\?=*}:-${kv#*\?=}}" ;;
+				*) echo "$kv" ;;
+				esac
 			done
+			set +f
 			echo ". /scenarios/$vb.host.sh"
 		} >"$p/scenarios/$vn.host.sh"
 	done
@@ -408,7 +417,8 @@ verdict() {
 	fail=
 	[ -n "$silent" ] && fail="L2 printed nothing for ${silence}s (wedged)"
 	[ -n "$wedged" ] && fail="$wedged"
-	[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+ (cut to make check's time budget)}"
+	cutmsg=" (cut to the time budget of make check)"
+	[ $rc -eq 124 ] && fail="timeout after ${timeout_s}s${cut:+$cutmsg}"
 	[ -n "$ptimeout" ] && fail="${fail:+$fail; }$ptimeout"
 	grep -q 'IMR-SCENARIO-END rc=0' "$log" || fail="${fail:+$fail; }no clean end marker"
 	bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|soft lockup|hung_task|lockdep|UBSAN|KASAN' "$log" | head -n 5 || true)

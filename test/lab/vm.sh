@@ -31,6 +31,9 @@ start_guest() {
 	gcgroup=
 	while :; do
 		case $1 in
+		-a | -g) [ $# -ge 2 ] || { echo "start_guest: $1 needs a value" >&2; return 2; } ;;
+		esac
+		case $1 in
 		-a) gargs=$2 ;;
 		-g) gcgroup=$2 ;;
 		*) break ;;
@@ -48,7 +51,7 @@ start_guest() {
 	{
 		echo '#!/bin/sh'
 		[ -z "$gcgroup" ] ||
-			echo "echo \$\$ >$gcgroup/cgroup.procs || exit 125"
+			echo "echo \$\$ >'$gcgroup/cgroup.procs' || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
 			-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \

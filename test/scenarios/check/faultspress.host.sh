@@ -50,9 +50,9 @@ in0=$(vmstat pswpin)
 ga="imr.fmode=press imr.fsecs=$PRESS_SECS imr.fcold=$PRESS_COLD_MIB imr.ffpr=${fpr:-0}"
 # In the cgroup from their first instruction (start_guest -g).
 # shellcheck disable=SC2086
-start_guest -a "$ga" -g $cg/vms p1 faults 768 1 $gdev
+start_guest -a "$ga" -g "$cg/vms" p1 faults 768 1 $gdev
 # shellcheck disable=SC2086
-start_guest -a "$ga" -g $cg/vms p2 faults 768 1 $gdev
+start_guest -a "$ga" -g "$cg/vms" p2 faults 768 1 $gdev
 # The squeeze starts once both guests have booted, filled their cold
 # blocks and report: it is reporting under swap that this tests, not
 # booting under it.
