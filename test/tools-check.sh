@@ -4,7 +4,9 @@
 # DESTDIR, and runs imrstat against fake /sys/kernel/imr trees (IMR_SYSFS):
 # host with two VMs, guest only, both, none, garbage, a tree that vanishes
 # and comes back mid-run, rates from two samples, --json (python3),
-# --prometheus/--textfile (promtool from Debian's `prometheus` package), and
+# --prometheus/--textfile (promtool from Debian's `prometheus` package), VM
+# names from fake /proc/PID/cmdline files (IMR_PROC), the exporter unit
+# (systemd-analyze verify), the alert rules (promtool check/test rules), and
 # the Prometheus output of the last `test/lab.sh tools` runs, if any.
 # Ends with "tools: N passed, N failed"; exit 1 on any failure.
 set -u
@@ -14,6 +16,11 @@ t=$(mktemp -d /tmp/imr-tools.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$t"' EXIT
 pass=0
 fail=0
+# An empty /proc for imrstat's VM names: the fake trees' pids must not meet
+# a real process of this machine (the names section makes its own).
+IMR_PROC=$t/noproc
+export IMR_PROC
+mkdir -p "$IMR_PROC"
 
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
@@ -218,6 +225,18 @@ t_check textfile-none-exit3 [ $rc -eq 3 ]
 has textfile-none-up0 "$tf/imr.prom" '^imr_up\{side="guest"\} 0$'
 IMR_SYSFS=$B $I --textfile "$t/no/such/dir" 2>"$t/tf.err"; rc=$?
 t_check textfile-bad-dir-exit1 [ $rc -eq 1 ]
+# --prometheus with --textfile: the textfile is that format, so it is what
+# --textfile does alone, interval included (not "once", not a usage error).
+rm -f "$tf/imr.prom"
+IMR_SYSFS=$B $I --prometheus --textfile "$tf" >"$t/tfp.out" 2>&1; rc=$?
+t_check textfile-prom-rc [ $rc -eq 0 ]
+t_check textfile-prom-same cmp -s "$tf/imr.prom" "$t/b.prom"
+t_check textfile-prom-stdout-empty [ ! -s "$t/tfp.out" ]
+rm -f "$tf/imr.prom"
+IMR_SYSFS=$B $I -p --textfile "$tf" 0.1 3; rc=$?
+t_check textfile-prom-loop [ $rc -eq 0 ] && [ "$(ls -A "$tf")" = imr.prom ]
+IMR_SYSFS=$B $I --json --textfile "$tf" >/dev/null 2>&1; rc=$?
+t_check textfile-json-exit2 [ $rc -eq 2 ]
 
 # -- garbage in a file: that field is missing, the rest still works
 X=$t/garbage; mkhosttree "$X"; setv "$X/host" errors abc; setv "$X/host" ranges -5
@@ -302,6 +321,120 @@ jtest vanish-json-last "$t/v.json" 9 'j["host"]["reports"] == 75'
 mkdir -p "$H/host/vms/999-9" "$H/host/vms/.hidden" "$H/host/vms/not-a-vm"
 IMR_SYSFS=$H $I -1 --json >"$t/h2.json"
 jtest vm-empty-dir-skipped "$t/h2.json" 0 'len(j["host"]["vms"]) == 2'
+
+# -- the exporter unit (installed into $d above)
+# Installed with ExecStart= where imrstat went, never enabled (no
+# .wants/ link).  verify wants the binary and the Documentation= man pages
+# to exist, so it checks a copy pointed at the DESTDIR install.
+u=$d/usr/lib/systemd/system/imr-exporter.service
+t_check unit-installed [ -f "$u" ]
+has unit-execstart "$u" '^ExecStart=/usr/sbin/imrstat --textfile /var/lib/prometheus/node-exporter 15$'
+t_check unit-not-enabled sh -c "! find '$d' -name '*.wants' | grep -q ."
+t_check rules-installed [ -f "$d/usr/share/imr/prometheus/imr-rules.yml" ]
+mkdir -p "$t/unit"
+sed "s|^ExecStart=/usr/sbin/imrstat|ExecStart=$d/usr/sbin/imrstat|" "$u" \
+	>"$t/unit/imr-exporter.service" 2>/dev/null
+if command -v systemd-analyze >/dev/null; then
+	MANPATH=$d/usr/share/man systemd-analyze verify "$t/unit/imr-exporter.service" \
+		>"$t/unit/verify.log" 2>&1; rc=$?
+	# verify only warns (exit 0) about a setting it ignores: any output fails.
+	if [ $rc -eq 0 ] && [ ! -s "$t/unit/verify.log" ]; then
+		ok unit-verify
+	else
+		ko unit-verify "rc $rc: $(cat "$t/unit/verify.log")"
+	fi
+	# The hardening stays: systemd's exposure score (0-100 here, 9 today)
+	# must stay at or under 20, i.e. "2.0 OK".
+	systemd-analyze security --offline=true --threshold=20 \
+		"$t/unit/imr-exporter.service" >"$t/unit/security.log" 2>&1; rc=$?
+	t_check unit-security [ $rc -eq 0 ]
+else
+	ko unit-verify "systemd-analyze missing"
+fi
+
+# -- VM names: QEMU's -name from /proc/PID/cmdline (IMR_PROC, --proc).
+# mkvm PID N: a VM directory in the host tree $M.
+M=$t/named; P=$t/proc
+mkvm() {
+	mkhost "$M/host/vms/$1-$2" 1 1048576 0 1 2 0 0
+}
+# cmdline PID ARG...: /proc/PID/cmdline, NUL after each argument.
+cmdline() {
+	c=$P/$1
+	shift
+	mkdir -p "$c"
+	: >"$c/cmdline"
+	for a in "$@"; do printf '%s\000' "$a" >>"$c/cmdline"; done
+}
+mkhost "$M/host" 1 7340032 0 7 14 0 0
+mkdir -p "$M/host/vms" "$P"
+for i in 1 2 3 4 5 6 7; do mkvm $((2000 + i)) "$i"; done
+cmdline 2001 qemu-system-x86_64 -m 1G -name web -S
+cmdline 2002 /usr/bin/qemu-system-x86_64 -name 'guest=db,,1,debug-threads=on' -S
+# A hostile name: quote, backslash, newline, tab, a byte past ASCII, and a
+# closing brace, all a VMM may put on its command line.
+cmdline 2003 qemu -name "$(printf 'guest=a"b\\c\nd\te\303}x,process=p')"
+cmdline 2004 qemu -m 1G
+# 2005: the VMM is gone (no /proc/2005).
+cmdline 2006 qemu --name abcdefghijklmnopqrstuvwxyz0123456789
+cmdline 2007 qemu -name
+IMR_PROC=$P $I -s "$M" -v -1 >"$t/m.txt" 2>&1; rc=$?
+t_check names-text-rc [ $rc -eq 0 ]
+has names-text-header "$t/m.txt" '^ +vm_name +vm +MiB/s'
+has names-text-name "$t/m.txt" '^ +web +1 +- +- +1\.0 +1 +0 +0 +1$'
+has names-text-guest-key "$t/m.txt" '^ +db,1 +2 '
+has names-text-hostile "$t/m.txt" '^ +a"b\\c\?d\?e\?\}x +3 '
+has names-text-pid "$t/m.txt" '^ +2004 +4 '
+has names-text-gone "$t/m.txt" '^ +2005 +5 '
+has names-text-cut "$t/m.txt" '^abcdefghijklmnopqrstuvw~ +6 '
+has names-text-empty "$t/m.txt" '^ +2007 +7 '
+t_check names-text-lines [ "$(wc -l <"$t/m.txt")" -eq 10 ]
+t_check names-text-printable sh -c "! LC_ALL=C grep -q '[^ -~]' '$t/m.txt'"
+# --proc overrides IMR_PROC, as -s does IMR_SYSFS.
+IMR_PROC=$N $I -s "$M" --proc "$P" -v -1 >"$t/m2.txt" 2>&1
+t_check names-proc-option-wins cmp -s "$t/m.txt" "$t/m2.txt"
+IMR_PROC=$P $I -s "$M" -p >"$t/m.prom"
+t_check names-promtool prom_ok "$t/m.prom"
+has names-prom-name "$t/m.prom" '^imr_host_vm_enabled\{vmm_pid="2001",vm="1",vm_name="web"\} 1$'
+has names-prom-guest-key "$t/m.prom" '^imr_host_vm_reclaimed_bytes_total\{vmm_pid="2002",vm="2",vm_name="db,1"\} 1048576$'
+t_check names-prom-hostile grep -Fqx 'imr_host_vm_enabled{vmm_pid="2003",vm="3",vm_name="a\"b\\c\nd?e?}x"} 1' "$t/m.prom"
+has names-prom-pid "$t/m.prom" '^imr_host_vm_enabled\{vmm_pid="2004",vm="4"\} 1$'
+has names-prom-gone "$t/m.prom" '^imr_host_vm_enabled\{vmm_pid="2005",vm="5"\} 1$'
+has names-prom-long "$t/m.prom" 'vm_name="abcdefghijklmnopqrstuvwxyz0123456789"'
+t_check names-prom-lines [ "$(grep -c '^imr_host_vm_enabled{' "$t/m.prom")" -eq 7 ]
+IMR_PROC=$P $I -s "$M" -1 --json >"$t/m.json"
+t_check names-json-valid json_ok "$t/m.json"
+jtest names-json "$t/m.json" 0 '[v.get("vm_name") for v in j["host"]["vms"]]==["web","db,1","a\"b\\c\nd\te?}x",None,None,"abcdefghijklmnopqrstuvwxyz0123456789",None]'
+# A name that appears mid-run widens the column: the header comes again.
+W=$t/widen; mkhost "$W/host" 1 0 0 0 0 0 0; mkhost "$W/host/vms/3001-1" 1 0 0 0 0 0 0
+IMR_PROC=$P $I -s "$W" -v 0.3 3 >"$t/w.txt" 2>&1 &
+p=$!
+sleep 0.45
+cmdline 3001 qemu -name guest=a-longer-name
+wait $p
+t_check names-widen-headers [ "$(grep -c '^ -* host -*$' "$t/w.txt")" -eq 2 ]
+has names-widen-pid "$t/w.txt" '^ +3001 +1 '
+has names-widen-name "$t/w.txt" '^ *a-longer-name +1 '
+# Without -v the text has no VM rows, and no name is looked up.
+IMR_PROC=$P $I -s "$M" -1 >"$t/m3.txt" 2>&1
+t_check names-no-v-unchanged sh -c "IMR_PROC='$N' '$I' -s '$M' -1 | cmp -s - '$t/m3.txt'"
+
+# -- alert rules: promtool checks them and runs their unit tests; every
+# imr_* name they use must be one imrstat exports (the fake trees above).
+R=$top/tools/prometheus
+if [ $have_prom = 1 ]; then
+	promtool check rules "$R/imr-rules.yml" >"$t/rules.log" 2>&1; rc=$?
+	if [ $rc -eq 0 ]; then ok rules-check; else ko rules-check "$(cat "$t/rules.log")"; fi
+	(cd "$R" && promtool test rules imr-rules.test.yml) >"$t/rules-test.log" 2>&1; rc=$?
+	if [ $rc -eq 0 ]; then ok rules-test; else ko rules-test "$(cat "$t/rules-test.log")"; fi
+else
+	ko rules-check "promtool missing"
+fi
+cat "$t/b.prom" "$t/m.prom" | sed -n 's/^\(imr_[a-z_]*\).*/\1/p' | sort -u >"$t/exported"
+grep -v '^ *#' "$R/imr-rules.yml" | grep -o 'imr_[a-z][a-z_]*' | sort -u >"$t/used"
+while read -r m; do
+	t_check "rules-metric-$m" grep -qx "$m" "$t/exported"
+done <"$t/used"
 
 # -- the lab's real output: test/lab.sh tools prints imrstat --prometheus
 # between IMR-PROM-BEGIN/END (L2 host, and L3 guest prefixed "[g1] ");

@@ -8,7 +8,8 @@
  * Reads /sys/kernel/imr/host (imr_host.ko, the KVM host side, with one
  * directory per VM under vms/) and /sys/kernel/imr/guest (imr_guest.ko) and
  * prints totals and per-second rates, JSON, or the Prometheus text format
- * for node_exporter's textfile collector.  libc only; see imrstat(8).
+ * for node_exporter's textfile collector.  A VM is named as its VMM names
+ * it (QEMU's -name, from /proc/PID/cmdline).  libc only; see imrstat(8).
  *
  * Exit status: 0 ok, 1 runtime error (output or textfile write failed),
  * 2 usage, 3 no IMR module loaded (at start, or at the last sample).
@@ -123,10 +124,16 @@ struct vals {
 	unsigned int have;		/* bit i: v[i] was read */
 };
 
+/* Bytes of a VM's name kept: a label, not a document. */
+#define VM_NAME_MAX	128
+/* Widest name the table shows before it cuts it. */
+#define VM_NAME_COLS	24
+
 struct vm {
 	char name[48];			/* "<vmm pid>-<n>" */
 	long pid;
 	unsigned long n;
+	char vm_name[VM_NAME_MAX];	/* the VMM's name for it, or "" */
 	struct vals s;
 };
 
@@ -140,6 +147,7 @@ struct sample {
 };
 
 static const char *root = "/sys/kernel/imr";
+static const char *proc_root = "/proc";
 static int opt_vms, opt_json, opt_prom, opt_time;
 static const char *opt_textfile;
 static volatile sig_atomic_t stop;
@@ -224,6 +232,92 @@ static int vm_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* src into out, cut to size - 1 bytes: a cut name is still a name. */
+static void copy_cut(char *out, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(out, src, len);
+	out[len] = '\0';
+}
+
+/*
+ * QEMU's "-name" value, QemuOpts syntax: "NAME", "guest=NAME" or either
+ * followed by ",key=value" (process=, debug-threads=); "," inside a value
+ * is written ",,", as libvirt does for a domain name holding one.  Copies
+ * the guest name, cut to size - 1 bytes, into out ("" if there is none).
+ */
+static void qemu_guest_name(const char *v, char *out, size_t size)
+{
+	char elem[VM_NAME_MAX + 8];
+	int first = 1;
+
+	out[0] = '\0';
+	while (*v) {
+		size_t len = 0;
+
+		/* One element, ",," decoded, the part beyond elem dropped. */
+		for (; *v && !(v[0] == ',' && v[1] != ','); v++) {
+			if (v[0] == ',')
+				v++;
+			if (len < sizeof(elem) - 1)
+				elem[len++] = *v;
+		}
+		elem[len] = '\0';
+		if (*v)
+			v++;
+		/* QEMU's implied key: only a first element without "=". */
+		if (first && !strchr(elem, '='))
+			copy_cut(out, size, elem);
+		else if (!strncmp(elem, "guest=", 6))
+			copy_cut(out, size, elem + 6);
+		first = 0;
+	}
+}
+
+/*
+ * The VM's name as its VMM gave it on the command line (QEMU's -name,
+ * which is how libvirt names a domain), or "" if there is none or the
+ * process is gone: the caller shows the pid.  This is the VMM's data,
+ * raw: each output escapes it for its own format.
+ */
+static void read_vm_name(long pid, char *out, size_t size)
+{
+	/* libvirt's command lines run to some KiB; -name comes early. */
+	static char buf[65536];
+	char path[PATH_MAX];
+	const char *arg, *val = NULL;
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	out[0] = '\0';
+	if (snprintf(path, sizeof(path), "%s/%ld/cmdline", proc_root, pid) >=
+	    (int)sizeof(path))
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* /proc gives a long command line a page at a time. */
+	while (len < sizeof(buf) &&
+	       (r = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += r;
+	close(fd);
+	/* Whole arguments only: one cut at the end of buf is dropped. */
+	while (len && buf[len - 1] != '\0')
+		len--;
+	for (arg = buf; arg < buf + len; arg += strlen(arg) + 1) {
+		const char *next = arg + strlen(arg) + 1;
+
+		/* QEMU merges repeated -name options: the last one wins. */
+		if ((!strcmp(arg, "-name") || !strcmp(arg, "--name")) &&
+		    next < buf + len)
+			val = next;
+	}
+	if (val)
+		qemu_guest_name(val, out, size);
+}
+
 static void read_vms(const char *hostdir, struct sample *s)
 {
 	char dir[PATH_MAX], sub[PATH_MAX];
@@ -250,6 +344,8 @@ static void read_vms(const char *hostdir, struct sample *s)
 		/* A VM that went away while we looked is simply not listed. */
 		if (!read_side(sub, host_fields, H_NR, &vm.s))
 			continue;
+		if (opt_vms || opt_json || opt_prom || opt_textfile)
+			read_vm_name(vm.pid, vm.vm_name, sizeof(vm.vm_name));
 		if (s->nvms == cap) {
 			struct vm *p;
 
@@ -348,6 +444,49 @@ static void put_num(const struct vals *v, int i, int w)
 #define HOST_COLS "   MiB/s   rep/s       MiB   reports  rejected  errors en"
 #define GUEST_COLS "   MiB/s   rep/s       MiB   reports  reusedMiB  errors en"
 
+/*
+ * What the table shows for a VM: its name, printable ASCII only (a name
+ * is the VMM's data and must not move the cursor or change the terminal;
+ * other bytes show as '?'), cut to VM_NAME_COLS with a final '~'; without
+ * a name, its VMM's pid.
+ */
+static void vm_label(const struct vm *vm, char *out, size_t size)
+{
+	size_t i, max = size - 1 < VM_NAME_COLS ? size - 1 : VM_NAME_COLS;
+	const char *p = vm->vm_name;
+
+	if (!*p) {
+		snprintf(out, size, "%ld", vm->pid);
+		return;
+	}
+	for (i = 0; p[i] && i < max; i++)
+		out[i] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
+	if (p[i])
+		out[i - 1] = '~';
+	out[i] = '\0';
+}
+
+/*
+ * Width of the first -v column when some VM has a name: enough for the
+ * longest label, and at least the 7 of "vm_name".  0 when no VM has one:
+ * then the column is "vmm_pid" as it always was.
+ */
+static int vm_col_width(const struct sample *s)
+{
+	char l[VM_NAME_COLS + 1];
+	int w = 0;
+	size_t i;
+
+	for (i = 0; i < s->nvms; i++) {
+		if (!s->vms[i].vm_name[0])
+			continue;
+		vm_label(&s->vms[i], l, sizeof(l));
+		if ((int)strlen(l) > w)
+			w = (int)strlen(l);
+	}
+	return w && w < 7 ? 7 : w;
+}
+
 /* " ------ NAME ------" exactly w columns wide, like vmstat's groups. */
 static void group_label(const char *name, int w)
 {
@@ -361,12 +500,19 @@ static void group_label(const char *name, int w)
 		putchar('-');
 }
 
-static void text_header(int host, int guest)
+/*
+ * vmw: vm_col_width(); not 0 when some VM has a name, so that the column
+ * is called vm_name (rows of VMs without one still show the pid).
+ */
+static void text_header(int host, int guest, int vmw)
 {
+	int w = vmw ? vmw : 7;
+
 	if (opt_time)
 		printf("%-8s ", "");
 	if (host)
-		group_label("host", (int)strlen(HOST_COLS) + (opt_vms ? 13 : 0));
+		group_label("host", (int)strlen(HOST_COLS) +
+			    (opt_vms ? w + 6 : 0));
 	if (guest) {
 		if (host)
 			putchar(' ');
@@ -377,7 +523,7 @@ static void text_header(int host, int guest)
 		printf("%-8s ", "time");
 	if (host) {
 		if (opt_vms)
-			printf("%7s %5s", "vmm_pid", "vm");
+			printf("%*s %5s", w, vmw ? "vm_name" : "vmm_pid", "vm");
 		printf("%s", HOST_COLS);
 	}
 	if (guest)
@@ -397,8 +543,10 @@ static void text_host(const struct vals *cur, const struct vals *prev,
 	put_num(cur, H_ENABLED, 2);
 }
 
-static void text_line(const struct sample *s, const struct sample *prev)
+static void text_line(const struct sample *s, const struct sample *prev,
+		      int vmw)
 {
+	int w = vmw ? vmw : 7;
 	const struct vals *ph = prev && prev->host ? &prev->h : NULL;
 	const struct vals *pg = prev && prev->guest ? &prev->g : NULL;
 	double dt = prev ? ts_diff(&s->mono, &prev->mono) : 0;
@@ -414,7 +562,7 @@ static void text_line(const struct sample *s, const struct sample *prev)
 	}
 	if (s->host) {
 		if (opt_vms)
-			printf("%7s %5s", "all", "-");
+			printf("%*s %5s", w, "all", "-");
 		text_host(&s->h, ph, dt);
 	}
 	if (s->guest) {
@@ -435,10 +583,12 @@ static void text_line(const struct sample *s, const struct sample *prev)
 		const struct vm *vm = &s->vms[i];
 		const struct vm *pv = prev && prev->host ?
 				      find_vm(prev, vm->name) : NULL;
+		char l[VM_NAME_COLS + 1];
 
 		if (opt_time)
 			printf("%-8s ", "");
-		printf("%7ld %5lu", vm->pid, vm->n);
+		vm_label(vm, l, sizeof(l));
+		printf("%*s %5lu", w, l, vm->n);
 		text_host(&vm->s, pv ? &pv->s : NULL, dt);
 		putchar('\n');
 	}
@@ -446,6 +596,10 @@ static void text_line(const struct sample *s, const struct sample *prev)
 
 /* ---- JSON ------------------------------------------------------------ */
 
+/*
+ * A JSON string.  Bytes past ASCII become '?': a VM's name is the VMM's
+ * bytes, not known to be UTF-8, and JSON must be.
+ */
 static void json_str(const char *s)
 {
 	putchar('"');
@@ -454,8 +608,10 @@ static void json_str(const char *s)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
+		else if (c > 0x7f)
+			putchar('?');
 		else
 			putchar(c);
 	}
@@ -527,6 +683,11 @@ static void json_line(const struct sample *s, const struct sample *prev)
 
 			printf("%s{\"name\":\"%s\",\"vmm_pid\":%ld,\"vm\":%lu,",
 			       i ? "," : "", vm->name, vm->pid, vm->n);
+			if (vm->vm_name[0]) {
+				fputs("\"vm_name\":", stdout);
+				json_str(vm->vm_name);
+				putchar(',');
+			}
 			json_vals(host_fields, H_NR, &vm->s,
 				  pv ? &pv->s : NULL, !!pv, dt);
 			putchar('}');
@@ -567,6 +728,28 @@ static void prom_meta(FILE *o, const char *name, const char *help,
 {
 	fprintf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
 		kind == COUNTER ? "counter" : "gauge");
+}
+
+/*
+ * A label value in the text exposition format: backslash, double quote
+ * and newline escaped as the format defines; other control bytes and
+ * bytes past ASCII (not known to be UTF-8, which the format requires)
+ * become '?'.
+ */
+static void prom_label_value(FILE *o, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '\\' || c == '"')
+			fprintf(o, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", o);
+		else if (c < 0x20 || c >= 0x7f)
+			fputc('?', o);
+		else
+			fputc(c, o);
+	}
 }
 
 static void prom_side(FILE *o, const char *prefix, const struct field *f,
@@ -615,8 +798,14 @@ static void prom_write(FILE *o, const struct sample *s)
 				if (!shown++)
 					prom_meta(o, name, host_fields[i].help,
 						  host_fields[i].kind);
-				fprintf(o, "%s{vmm_pid=\"%ld\",vm=\"%lu\"} ",
+				fprintf(o, "%s{vmm_pid=\"%ld\",vm=\"%lu\"",
 					name, vm->pid, vm->n);
+				if (vm->vm_name[0]) {
+					fputs(",vm_name=\"", o);
+					prom_label_value(o, vm->vm_name);
+					fputc('"', o);
+				}
+				fputs("} ", o);
 				prom_value(o, &host_fields[i], vm->s.v[i]);
 				fputc('\n', o);
 			}
@@ -682,10 +871,12 @@ static void usage(void)
 	       "  -t, --timestamp     prefix each line with the time\n"
 	       "  -j, --json          one JSON object per sample\n"
 	       "  -p, --prometheus    Prometheus text format, once\n"
-	       "      --textfile DIR  write DIR/imr.prom atomically (once, or\n"
-	       "                      every interval)\n"
+	       "      --textfile DIR  write the same to DIR/imr.prom atomically\n"
+	       "                      (once, or every interval); -p may be given\n"
 	       "  -s, --sysfs DIR     read DIR instead of $IMR_SYSFS or\n"
 	       "                      /sys/kernel/imr\n"
+	       "      --proc DIR      VM names from DIR/PID/cmdline instead of\n"
+	       "                      $IMR_PROC or /proc\n"
 	       "  -h, --help          this text\n"
 	       "  -V, --version       version\n\n"
 	       "interval: seconds between samples (may be fractional); count:\n"
@@ -728,6 +919,7 @@ int main(int argc, char **argv)
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "textfile", required_argument, NULL, 'T' },
 		{ "sysfs", required_argument, NULL, 's' },
+		{ "proc", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -737,12 +929,15 @@ int main(int argc, char **argv)
 	double interval = 0;
 	long count = 1, n;
 	int c, once = 0, have_prev = 0, ret = 0;
-	int hdr_host = -1, hdr_guest = -1;
+	int hdr_host = -1, hdr_guest = -1, hdr_vmw = 0;
 	const char *env = getenv("IMR_SYSFS");
 	char *end;
 
 	if (env && *env)
 		root = env;
+	env = getenv("IMR_PROC");
+	if (env && *env)
+		proc_root = env;
 	while ((c = getopt_long(argc, argv, "1vtjps:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case '1':
@@ -766,6 +961,9 @@ int main(int argc, char **argv)
 		case 's':
 			root = optarg;
 			break;
+		case 'P':
+			proc_root = optarg;
+			break;
 		case 'h':
 			usage();
 			return 0;
@@ -776,8 +974,14 @@ int main(int argc, char **argv)
 			die_usage("bad option");
 		}
 	}
+	/*
+	 * The textfile collector reads the Prometheus text format, so
+	 * "--prometheus --textfile DIR" asks for what --textfile does alone.
+	 */
+	if (opt_textfile)
+		opt_prom = 0;
 	if (opt_json + opt_prom + !!opt_textfile > 1)
-		die_usage("--json, --prometheus and --textfile exclude each other");
+		die_usage("--json excludes --prometheus and --textfile");
 	if (optind < argc) {
 		errno = 0;
 		interval = strtod(argv[optind], &end);
@@ -855,12 +1059,17 @@ int main(int argc, char **argv)
 		} else if (opt_json) {
 			json_line(&cur, have_prev ? &prev : NULL);
 		} else if (!ret) {
-			if (cur.host != hdr_host || cur.guest != hdr_guest) {
-				text_header(cur.host, cur.guest);
+			int vmw = opt_vms ? vm_col_width(&cur) : 0;
+
+			/* Also when a VM's name widens the first column. */
+			if (cur.host != hdr_host || cur.guest != hdr_guest ||
+			    (cur.host && vmw != hdr_vmw)) {
+				text_header(cur.host, cur.guest, vmw);
 				hdr_host = cur.host;
 				hdr_guest = cur.guest;
+				hdr_vmw = vmw;
 			}
-			text_line(&cur, have_prev ? &prev : NULL);
+			text_line(&cur, have_prev ? &prev : NULL, vmw);
 		}
 		if (fflush(stdout) || ferror(stdout)) {
 			fprintf(stderr, "imrstat: writing output: %s\n",
