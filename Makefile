@@ -6,7 +6,8 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
-IMR_VERSION := 0.1.0
+# The version: dkms.conf's PACKAGE_VERSION, the one place it is kept.
+IMR_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # Debian 12's two kernels, resolved from the archive, not hard-coded.
 KVER_61  = $(shell test/kvers.sh 6.1)
@@ -17,7 +18,8 @@ KBUILD_EXTRA := IMR_DEBUG=y
 endif
 
 .PHONY: all modules clean install dkms-install dkms-remove check check-long \
-	kunit lab lab-stats style sparse tools tools-install tools-check bench demo both
+	kunit lab lab-stats style sparse tools tools-install tools-check bench demo both \
+	deb
 
 all: modules
 
@@ -55,6 +57,10 @@ dkms-install:
 
 dkms-remove:
 	dkms remove -m imr -v $(IMR_VERSION) --all || true
+
+# Debian packages imr-dkms and imr-tools in .build/deb (debian/build-deb.sh).
+deb:
+	debian/build-deb.sh
 
 tools:
 	$(MAKE) -C tools

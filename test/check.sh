@@ -203,6 +203,7 @@ for s in 6.1 6.12; do
 	k=$(test/kvers.sh $s)
 	step "dkms-$s" test/dkms-check.sh "$k"
 done
+step deb test/deb-check.sh
 step tools test/tools-check.sh
 step kunit test/kunit.sh
 step style test/style.sh

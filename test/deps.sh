@@ -7,7 +7,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="make gcc libc6-dev perl python3 git kmod cpio xz-utils zstd busybox-static
 qemu-system-x86 dwarves sparse dkms bc flex bison libelf-dev
-linux-source-6.1 linux-headers-amd64 stress-ng gnuplot-nox prometheus groff man-db libnuma-dev"
+linux-source-6.1 linux-headers-amd64 stress-ng gnuplot-nox prometheus groff man-db libnuma-dev
+dpkg-dev debhelper dh-dkms fakeroot lintian systemd"
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: not root; install these yourself: $pkgs linux-headers-6.12.*+deb12-amd64" >&2
 	exit 0
