@@ -24,4 +24,12 @@ for m in imr_guest imr_host; do
 	ko=$(find "$tmp/tree/imr/$ver/$kver" -name "$m.ko*" | head -n1)
 	[ -n "$ko" ] || { echo "dkms-check: $m not built for $kver" >&2; exit 1; }
 done
-echo "dkms-check: imr $ver builds imr_guest and imr_host for $kver"
+# A guest kernel without KVM (Debian's are built with it; others need not
+# be) gets the guest module alone: dkms.conf lists imr_host only where
+# CONFIG_KVM is set.  dkms sources dkms.conf in bash with
+# kernel_source_dir set; so does this.
+mkdir -p "$tmp/nokvm"
+echo '# CONFIG_KVM is not set' >"$tmp/nokvm/.config"
+mods=$(bash -c 'kernel_source_dir=$1; . "$2"; echo "${BUILT_MODULE_NAME[*]}"' - "$tmp/nokvm" "$top/dkms.conf")
+[ "$mods" = imr_guest ] || { echo "dkms-check: without CONFIG_KVM dkms.conf lists '$mods', want imr_guest alone" >&2; exit 1; }
+echo "dkms-check: imr $ver builds imr_guest and imr_host for $kver (imr_guest alone without CONFIG_KVM)"
