@@ -16,19 +16,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 t=$(mktemp -d /tmp/imr-deb.XXXXXX)
 out=$top/.build/deb
-pass=0
-fail=0
 installed=
 t0=$(date +%s)
 export DEBIAN_FRONTEND=noninteractive
 
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-t_check() {
-	n=$1
-	shift
-	if "$@"; then ok "$n"; else ko "$n"; fi
-}
+. "$top/test/checks.sh"
 finish() {
 	echo "deb-check: $pass passed, $fail failed ($(($(date +%s) - t0))s)"
 	[ $fail -eq 0 ]

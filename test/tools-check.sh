@@ -14,22 +14,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 t=$(mktemp -d /tmp/imr-tools.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$t"' EXIT
-pass=0
-fail=0
 # An empty /proc for imrstat's VM names: the fake trees' pids must not meet
 # a real process of this machine (the names section makes its own).
 IMR_PROC=$t/noproc
 export IMR_PROC
 mkdir -p "$IMR_PROC"
 
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
-# t_check NAME CMD...: PASS if CMD succeeds.
-t_check() {
-	n=$1
-	shift
-	if "$@"; then ok "$n"; else ko "$n"; fi
-}
+. "$top/test/checks.sh"
 
 # ---- prerequisites --------------------------------------------------------
 have_py=1
