@@ -95,6 +95,7 @@ progress() {
 # -no-reboot only the run state.
 qemu_end() {
 	echo "[$1-qemu] ${2:+$2; }$(tail -n 4 "/tmp/$1.qemu" 2>/dev/null | tr '\n' ' ')"
+	quirk end "$1"
 }
 
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
