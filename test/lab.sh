@@ -171,12 +171,14 @@ build() {
 }
 
 # base_image: the L2 base image: busybox, QEMU and its libraries and
-# firmware, KVM modules and the guest kernel.  Rebuilt only when one of
-# those changes.
+# firmware (fw: qboot.rom for the boottime measurement), KVM modules and
+# the guest kernel.  Rebuilt only when one of those (or the list) changes.
 base_image() {
 	qver=$(dpkg-query -W -f '${Version}' qemu-system-x86 2>/dev/null || echo unknown)
 	bver=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
-	key=$(printf '%s\n' "$host_k" "$guest_k" "$qver" "$bver" |
+	fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
+		/usr/share/qemu/kvmvapic.bin /usr/share/qemu/qboot.rom /usr/share/qemu/pvh.bin"
+	key=$(printf '%s\n' "$host_k" "$guest_k" "$qver" "$bver" $fw |
 		cat - "$IMR_TOP/test/lab/common.sh" | md5sum | cut -c1-12)
 	base=$LAB_CACHE/images/l2-base-$key.cpio
 	if [ ! -f "$base" ]; then
@@ -185,12 +187,13 @@ base_image() {
 		add_busybox "$st"
 		add_binary "$st" "$(command -v qemu-system-x86_64)"
 		mkdir -p "$st/usr/share/qemu" "$st/lib/imr/kmod" "$st/guest"
-		for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-			/usr/share/qemu/kvmvapic.bin; do
+		for f in $fw; do
 			cp -L "$f" "$st/usr/share/qemu/"
 		done
 		for m in irqbypass ccp kvm kvm-amd; do copy_module "$host_k" "$m" "$st/lib/imr/kmod"; done
 		cp "$gk/boot/vmlinuz-$guest_k" "$st/guest/vmlinuz"
+		vmlinux_of "$gk/boot/vmlinuz-$guest_k" "$st/guest/vmlinux" ||
+			die "no kernel ELF image found in vmlinuz-$guest_k"
 		mkdir -p "$(dirname "$base")"
 		cpio_of "$st" "$base.tmp" && mv "$base.tmp" "$base"
 		rm -rf "$st"

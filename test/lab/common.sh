@@ -115,6 +115,23 @@ build_modules() {
 	echo "$b"
 }
 
+# vmlinux_of BZIMAGE OUT: the kernel's ELF image inside a bzImage, as the
+# kernel's scripts/extract-vmlinux finds it: the first compressed stream
+# (Debian 12: xz for 6.1, zstd for 6.12) that unpacks to an ELF file.
+# QEMU boots such an image through its PVH entry (CONFIG_PVH, set in both
+# kernels) without running the bzImage's decompressor, which under nested
+# TCG costs an L3 boot 10-20 s (test/scenarios/repro/boottime.host.sh).
+vmlinux_of() {
+	for vo_z in 'xz -dc:\xfd7zXZ\x00' 'zstd -dc:\x28\xb5\x2f\xfd' 'gzip -dc:\x1f\x8b\x08'; do
+		for vo_off in $(LC_ALL=C grep -aboP "${vo_z#*:}" "$1" | cut -d: -f1); do
+			tail -c +$((vo_off + 1)) "$1" | ${vo_z%%:*} >"$2" 2>/dev/null
+			[ "$(head -c 4 "$2" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] && return 0
+		done
+	done
+	rm -f "$2"
+	return 1
+}
+
 # cpio_of DIR OUT: an uncompressed newc archive (TCG unpacks it fastest).
 cpio_of() {
 	( cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet ) >"$2"

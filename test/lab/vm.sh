@@ -25,48 +25,51 @@ IMR_L3_BASE=$(param l3base '' | tr + " ")
 # scenario reads with param).  -g CGROUP: QEMU runs in that cgroup from its
 # first instruction (a cgroup is charged only for what a process touches
 # after it joined).  The command goes to /tmp/NAME.run, from which
-# launch_guest (and a quirk) starts it.
+# launch_guest (and a quirk) starts it.  The kernel is the guest kernel's
+# ELF image, booted through its PVH entry as Firecracker and Cloud
+# Hypervisor boot guests: the bzImage's decompressor cost each L3 boot
+# about 6 s in this lab (boottime reproducer, docs/TESTING.md).
 start_guest() {
-	gargs=
-	gcgroup=
+	sg_args=
+	sg_cgroup=
 	while :; do
 		case $1 in
 		-a | -g) [ $# -ge 2 ] || { echo "start_guest: $1 needs a value" >&2; return 2; } ;;
 		esac
 		case $1 in
-		-a) gargs=$2 ;;
-		-g) gcgroup=$2 ;;
+		-a) sg_args=$2 ;;
+		-g) sg_cgroup=$2 ;;
 		*) break ;;
 		esac
 		shift 2
 	done
-	name=$1
-	gscen=$2
-	mem=${3:-1024}
-	cpus=${4:-1}
+	sg_name=$1
+	sg_scen=$2
+	sg_mem=${3:-1024}
+	sg_cpus=${4:-1}
 	shift 2
 	[ $# -gt 0 ] && shift
 	[ $# -gt 0 ] && shift
-	quirk start "$name"
+	quirk start "$sg_name"
 	{
 		echo '#!/bin/sh'
-		[ -z "$gcgroup" ] ||
-			echo "echo \$\$ >'$gcgroup/cgroup.procs' || exit 125"
+		[ -z "$sg_cgroup" ] ||
+			echo "echo \$\$ >'$sg_cgroup/cgroup.procs' || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
-			-monitor none -enable-kvm -cpu host,-xsave -smp "$cpus" -m "$mem" \
-			-kernel /guest/vmlinuz -initrd /guest/initrd.cpio \
-			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$gscen $gargs" \
-			-serial "file:/tmp/$name.log" -no-reboot \
-			-chardev "file,id=imrmark,path=/tmp/$name.mark" \
+			-monitor none -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
+			-kernel /guest/vmlinux -initrd /guest/initrd.cpio \
+			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$sg_scen $sg_args" \
+			-serial "file:/tmp/$sg_name.log" -no-reboot \
+			-chardev "file,id=imrmark,path=/tmp/$sg_name.mark" \
 			-device isa-debugcon,iobase=0xe9,chardev=imrmark \
 			-trace runstate_set -trace qemu_system_shutdown_request \
-			-D "/tmp/$name.qemu" "$@"; do
+			-D "/tmp/$sg_name.qemu" "$@"; do
 			printf " '%s'" "$(printf %s "$a" | sed "s/'/'\\\\''/g")"
 		done
 		echo
-	} >"/tmp/$name.run"
-	launch_guest "$name"
+	} >"/tmp/$sg_name.run"
+	launch_guest "$sg_name"
 }
 
 # launch_guest NAME: run /tmp/NAME.run in the background.
@@ -101,28 +104,28 @@ qemu_end() {
 # wait_guest NAME [TIMEOUT_S]: wait for the guest to power off, copy its
 # console into ours (prefixed), PASS/FAIL on its end marker.
 wait_guest() {
-	name=$1
-	t=${2:-120}
-	pid=$(guest_pid "$name")
-	i=0
-	while kill -0 "$pid" 2>/dev/null || { quirk gone "$name" && pid=$(guest_pid "$name"); }; do
-		i=$((i + 1))
-		if [ $i -gt $((t * 10)) ]; then
-			kill -9 "$pid" 2>/dev/null
-			result FAIL "guest-$name-timeout" "${t}s"
+	wg_name=$1
+	wg_t=${2:-120}
+	wg_pid=$(guest_pid "$wg_name")
+	wg_i=0
+	while kill -0 "$wg_pid" 2>/dev/null || { quirk gone "$wg_name" && wg_pid=$(guest_pid "$wg_name"); }; do
+		wg_i=$((wg_i + 1))
+		if [ $wg_i -gt $((wg_t * 10)) ]; then
+			kill -9 "$wg_pid" 2>/dev/null
+			result FAIL "guest-$wg_name-timeout" "${wg_t}s"
 			break
 		fi
-		quirk tick "$name" $i
+		quirk tick "$wg_name" $wg_i
 		sleep 0.1
 	done
-	wait "$pid" 2>/dev/null
-	qrc=$?
-	sed "s/^/[$name] /" "/tmp/$name.log"
-	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$name.log"; then
-		result PASS "guest-$name-ran"
+	wait "$wg_pid" 2>/dev/null
+	wg_qrc=$?
+	sed "s/^/[$wg_name] /" "/tmp/$wg_name.log"
+	if grep -q 'IMR-GUEST-END rc=0' "/tmp/$wg_name.log"; then
+		result PASS "guest-$wg_name-ran"
 	else
-		qemu_end "$name" "exit status $qrc"
-		result FAIL "guest-$name-ran" "no clean end marker"
+		qemu_end "$wg_name" "exit status $wg_qrc"
+		result FAIL "guest-$wg_name-ran" "no clean end marker"
 	fi
 }
 
@@ -133,10 +136,10 @@ wait_guest() {
 # the guest is gone (the end of its console and how QEMU ended are printed
 # then).
 wait_mark() {
-	i=0
+	wm_i=0
 	while ! grep -q "IMR-MARK $2" "/tmp/$1.mark" "/tmp/$1.log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $((${3:-120} * 10)) ] && return 1
+		wm_i=$((wm_i + 1))
+		[ $wm_i -gt $((${3:-120} * 10)) ] && return 1
 		if ! kill -0 "$(guest_pid "$1")" 2>/dev/null; then
 			quirk gone "$1" && continue
 			echo "[$1-gone] before IMR-MARK $2; its console ended:"
@@ -144,7 +147,7 @@ wait_mark() {
 			qemu_end "$1"
 			return 1
 		fi
-		quirk tick "$1" $i
+		quirk tick "$1" $wm_i
 		sleep 0.1
 	done
 }
