@@ -25,10 +25,16 @@ IMR_L3_BASE=$(param l3base '' | tr + " ")
 # scenario reads with param).  -g CGROUP: QEMU runs in that cgroup from its
 # first instruction (a cgroup is charged only for what a process touches
 # after it joined).  The command goes to /tmp/NAME.run, from which
-# launch_guest (and a quirk) starts it.  The kernel is the guest kernel's
-# ELF image, booted through its PVH entry as Firecracker and Cloud
-# Hypervisor boot guests: the bzImage's decompressor cost each L3 boot
-# about 6 s in this lab (boottime reproducer, docs/TESTING.md).
+# launch_guest (and a quirk) starts it.  imr.l3pvh=1 on L2's command line
+# boots the guest kernel's ELF image through its PVH entry instead of the
+# bzImage (6 s less per boot on 6.1); not the default: the one make check
+# with it had three 6.12 guests reset right after a module load
+# (docs/TESTING.md, "L3 boots through PVH").
+if [ "$(param l3pvh 0)" = 1 ]; then
+	IMR_L3_KERNEL=/guest/vmlinux
+else
+	IMR_L3_KERNEL=/guest/vmlinuz
+fi
 start_guest() {
 	sg_args=
 	sg_cgroup=
@@ -58,7 +64,7 @@ start_guest() {
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
 			-monitor none -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
-			-kernel /guest/vmlinux -initrd /guest/initrd.cpio \
+			-kernel "$IMR_L3_KERNEL" -initrd /guest/initrd.cpio \
 			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$sg_scen $sg_args" \
 			-serial "file:/tmp/$sg_name.log" -no-reboot \
 			-chardev "file,id=imrmark,path=/tmp/$sg_name.mark" \

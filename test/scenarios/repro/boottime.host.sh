@@ -5,10 +5,10 @@
 # to the kernel loader), the first kernel line, the guest's /init
 # ("IMR-L3:"), its end marker and its QEMU's exit.  Each variant boots the
 # smoke guest (imr_guest in and out) imr.rounds times (default 3):
-#   pvh      the harness's guest as every scenario starts it: the
-#            kernel's ELF image booted through its PVH entry (QEMU's
-#            pvh.bin), so no bzImage decompressor runs in L3
-#   bzimage  the same from the bzImage (the lab before 2026-12-01)
+#   pvh      the kernel's ELF image booted through its PVH entry (QEMU's
+#            pvh.bin), so no bzImage decompressor runs in L3 (what
+#            imr.l3pvh=1 does for every guest)
+#   bzimage  the bzImage, as every scenario's guest boots by default
 #   qboot    bzimage with QEMU's qboot firmware instead of SeaBIOS
 #   verbose  pvh with every kernel line (loglevel=8), printed with its
 #            gap to the line before where that gap is >= 0.3 s
@@ -31,9 +31,10 @@ bt_first() {
 bt_boot() {
 	b_bios='' b_rom='' b_kern='' b_init='' b_end=''
 	case $1 in
+	pvh) set -- -kernel /guest/vmlinux ;;
 	bzimage) set -- -kernel /guest/vmlinuz ;;
 	qboot) set -- -kernel /guest/vmlinuz -bios /usr/share/qemu/qboot.rom ;;
-	*) set -- ;;
+	*) set -- -kernel /guest/vmlinux ;;
 	esac
 	b_t0=$(bt_up)
 	if [ "$bt_variant" = verbose ]; then
