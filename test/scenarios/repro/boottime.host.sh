@@ -29,23 +29,20 @@ bt_first() {
 
 # bt_boot VARIANT: one boot, one IMR-REPORT line of L2-clock offsets (s).
 bt_boot() {
-	b_bios='' b_rom='' b_kern='' b_init='' b_end=''
+	b_bios='' b_rom='' b_kern='' b_init='' b_end='' b_app=''
+	b_var=$1
 	case $1 in
-	pvh) set -- -kernel /guest/vmlinux ;;
 	bzimage) set -- -kernel /guest/vmlinuz ;;
 	qboot) set -- -kernel /guest/vmlinuz -bios /usr/share/qemu/qboot.rom ;;
+	verbose) b_app=loglevel=8 && set -- -kernel /guest/vmlinux ;;
 	*) set -- -kernel /guest/vmlinux ;;
 	esac
 	b_t0=$(bt_up)
-	if [ "$bt_variant" = verbose ]; then
-		start_guest -a "loglevel=8" bt smoke 512 1 "$@"
-	else
-		start_guest bt smoke 512 1 "$@"
-	fi
+	start_guest -a "$b_app" bt smoke 512 1 "$@"
 	b_pid=$(guest_pid bt)
 	b_i=0
 	while kill -0 "$b_pid" 2>/dev/null && [ $b_i -lt 1800 ]; do
-		[ -n "$b_bios" ] || { [ -s /tmp/bt.log ] && b_bios=$(bt_up); }
+		bt_first b_bios .
 		bt_first b_rom 'Booting from ROM'
 		bt_first b_kern '^\[ *[0-9]'
 		bt_first b_init 'IMR-L3:'
@@ -56,10 +53,10 @@ bt_boot() {
 	kill -9 "$b_pid" 2>/dev/null
 	wait "$b_pid" 2>/dev/null
 	b_exit=$(bt_up)
-	echo "IMR-REPORT boottime variant=$bt_variant bios=$(bt_rel "$b_bios") rom=$(bt_rel "$b_rom") kernel=$(bt_rel "$b_kern") init=$(bt_rel "$b_init") end=$(bt_rel "$b_end") exit=$(bt_rel "$b_exit")"
+	echo "IMR-REPORT boottime variant=$b_var bios=$(bt_rel "$b_bios") rom=$(bt_rel "$b_rom") kernel=$(bt_rel "$b_kern") init=$(bt_rel "$b_init") end=$(bt_rel "$b_end") exit=$(bt_rel "$b_exit")"
 	grep -q 'IMR-GUEST-END rc=0' /tmp/bt.log ||
-		result FAIL "boottime-$bt_variant-ran" "$(last_line bt)"
-	if [ "$bt_variant" = verbose ]; then
+		result FAIL "boottime-$b_var-ran" "$(last_line bt)"
+	if [ "$b_var" = verbose ]; then
 		awk -F'[][]' '/^\[ *[0-9]+\.[0-9]+\]/ { t = $2 + 0; if (t - last >= 0.3) printf "[bt-gap] %.2f s before: %s\n", t - last, substr($0, 1, 140); last = t }' /tmp/bt.log
 	fi
 }
