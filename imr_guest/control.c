@@ -101,6 +101,8 @@ static int imr_control_report(struct page_reporting_dev_info *prdev,
 	if (host_gone)
 		imr_control_host_gone(host_gone);
 	imr_hooks_report_done(err);
+	if (!err)
+		imr_pcp_kick();
 	return err;
 }
 

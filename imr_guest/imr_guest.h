@@ -25,6 +25,8 @@ struct imr_stats {
 	atomic64_t last_report_us;	/* duration of the last hypercall */
 	atomic64_t reserve_hits;	/* report() calls refused: reserve */
 	atomic64_t untracked_bytes;	/* not reported: hot-added after load */
+	atomic64_t pcp_drains;		/* a CPU's per-CPU lists drained (pcp.c) */
+	atomic64_t pcp_drained_bytes;	/* ... moved to the buddy allocator */
 };
 
 extern struct imr_stats imr_stats;
@@ -60,6 +62,14 @@ void imr_hooks_set_delay_ms(unsigned int ms);
 void imr_hooks_report_done(int err);
 unsigned int imr_hooks_backoff_ms(void);
 
+/* pcp.c: blocks parked on the per-CPU free lists */
+void imr_pcp_start(unsigned int grace_ms);
+void imr_pcp_stop(void);
+void imr_pcp_exit(void);
+void imr_pcp_kick(void);
+unsigned long imr_pcp_pages(void);
+void imr_pcp_set_grace_ms(unsigned int ms);
+
 /* track.c: which reported pages are still free */
 int imr_track_init(void);
 void imr_track_exit(void);
@@ -72,9 +82,11 @@ extern const struct kernel_param_ops imr_enabled_ops;
 extern const struct kernel_param_ops imr_min_order_ops;
 extern const struct kernel_param_ops imr_delay_ms_ops;
 extern const struct kernel_param_ops imr_reserve_kib_ops;
+extern const struct kernel_param_ops imr_pcp_grace_ms_ops;
 bool imr_setting_enabled(void);
 unsigned int imr_setting_min_order(void);
 unsigned int imr_setting_delay_ms(void);
+unsigned int imr_setting_pcp_grace_ms(void);
 void imr_settings_start(void);
 void imr_settings_stop(void);
 
@@ -83,5 +95,6 @@ int imr_sysfs_init(void);
 void imr_sysfs_exit(void);
 
 #define IMR_DELAY_MS_MAX	10000U
+#define IMR_PCP_GRACE_MS_MAX	60000U
 
 #endif /* IMR_GUEST_H */

@@ -5,7 +5,9 @@
  * The kernel's free page reporting takes free blocks of at least min_order
  * off the free lists; report.c tells the host (one IMR_OP_REPORT hypercall
  * per batch), which drops their backing; the guest's next touch reads zeros.
- * hooks.c makes that happen delay_ms after a free instead of 2 s.
+ * hooks.c makes that happen delay_ms after a free instead of 2 s; pcp.c
+ * reports the blocks that stay on the per-CPU free lists, which free page
+ * reporting never sees.
  */
 #include <linux/cc_platform.h>
 #include <linux/mm.h>
@@ -51,18 +53,21 @@ static int __init imr_guest_init(void)
 	err = imr_control_init(imr_setting_enabled(), imr_setting_min_order());
 	if (err)
 		goto err_hooks;
+	imr_pcp_start(imr_setting_pcp_grace_ms());
 	imr_settings_start();
 	err = imr_sysfs_init();
 	if (err)
 		goto err_settings;
-	pr_info("loaded: host ABI %u, %u ranges per report, min_order %u, delay %u ms\n",
+	pr_info("loaded: host ABI %u, %u ranges per report, min_order %u, delay %u ms, pcp_grace_ms %u\n",
 		host.version, host.max_ranges, imr_setting_min_order(),
-		imr_setting_delay_ms());
+		imr_setting_delay_ms(), imr_setting_pcp_grace_ms());
 	return 0;
 
 err_settings:
 	imr_settings_stop();
+	imr_pcp_stop();
 	imr_control_exit();
+	imr_pcp_exit();
 err_hooks:
 	imr_hooks_exit();
 err_track:
@@ -76,7 +81,9 @@ static void __exit imr_guest_exit(void)
 {
 	imr_sysfs_exit();
 	imr_settings_stop();
+	imr_pcp_stop();
 	imr_control_exit();
+	imr_pcp_exit();
 	imr_hooks_exit();
 	imr_track_exit();
 	imr_report_exit();

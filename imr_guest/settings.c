@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What an operator can set: enabled, min_order, delay_ms and reserve_kib.
+ * What an operator can set: enabled, min_order, delay_ms, reserve_kib and
+ * pcp_grace_ms.
  * Each has one setter, which parses and checks the value.  The same setter
  * takes the module parameter at load ("modprobe imr_guest min_order=3",
  * parsed before init runs: it only keeps the value for init) and a write to
@@ -29,6 +30,7 @@ static DEFINE_MUTEX(imr_settings_lock);
 static bool imr_enabled = true;
 static int imr_min_order = -1;		/* -1: pageblock_order */
 static unsigned int imr_delay_ms = 10;
+static unsigned int imr_pcp_grace_ms = 100;
 
 /* At load a bad value refuses insmod: say why.  Later, -EINVAL is enough. */
 static int imr_setting_invalid(const char *name, long lo, long hi)
@@ -94,19 +96,30 @@ const struct kernel_param_ops imr_min_order_ops = {
 module_param_cb(min_order, &imr_min_order_ops, NULL, 0444);
 MODULE_PARM_DESC(min_order, "Smallest block reported, as a buddy order (default -1: pageblock_order)");
 
-/* hooks.c turns it into jiffies: from init on (imr_hooks_init()). */
-static int imr_delay_ms_set(const char *val, const struct kernel_param *kp)
+/*
+ * A time in ms, 0..@max: store it, and hand it to @apply once the module
+ * runs (hooks.c and pcp.c turn it into jiffies; before, init passes the
+ * stored value on).
+ */
+static int imr_ms_set(const char *val, const char *name, unsigned int max,
+		      unsigned int *store, void (*apply)(unsigned int ms))
 {
 	unsigned int ms;
 
-	if (kstrtouint(val, 0, &ms) || ms > IMR_DELAY_MS_MAX)
-		return imr_setting_invalid("delay_ms", 0, IMR_DELAY_MS_MAX);
+	if (kstrtouint(val, 0, &ms) || ms > max)
+		return imr_setting_invalid(name, 0, max);
 	mutex_lock(&imr_settings_lock);
-	WRITE_ONCE(imr_delay_ms, ms);
+	WRITE_ONCE(*store, ms);
 	if (READ_ONCE(imr_running))
-		imr_hooks_set_delay_ms(ms);
+		apply(ms);
 	mutex_unlock(&imr_settings_lock);
 	return 0;
+}
+
+static int imr_delay_ms_set(const char *val, const struct kernel_param *kp)
+{
+	return imr_ms_set(val, "delay_ms", IMR_DELAY_MS_MAX, &imr_delay_ms,
+			  imr_hooks_set_delay_ms);
 }
 
 static int imr_delay_ms_get(char *buf, const struct kernel_param *kp)
@@ -120,6 +133,24 @@ const struct kernel_param_ops imr_delay_ms_ops = {
 };
 module_param_cb(delay_ms, &imr_delay_ms_ops, NULL, 0444);
 MODULE_PARM_DESC(delay_ms, "Delay from a free to the report pass, ms (default 10, max 10000; 0: next tick)");
+
+static int imr_pcp_grace_ms_set(const char *val, const struct kernel_param *kp)
+{
+	return imr_ms_set(val, "pcp_grace_ms", IMR_PCP_GRACE_MS_MAX,
+			  &imr_pcp_grace_ms, imr_pcp_set_grace_ms);
+}
+
+static int imr_pcp_grace_ms_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(imr_pcp_grace_ms));
+}
+
+const struct kernel_param_ops imr_pcp_grace_ms_ops = {
+	.set = imr_pcp_grace_ms_set,
+	.get = imr_pcp_grace_ms_get,
+};
+module_param_cb(pcp_grace_ms, &imr_pcp_grace_ms_ops, NULL, 0444);
+MODULE_PARM_DESC(pcp_grace_ms, "Wait from a report pass to draining the per-CPU free lists, ms (default 100, max 60000; 0: never drain)");
 
 /* Runtime only: its default depends on the guest's RAM (report.c). */
 static int imr_reserve_kib_set(const char *val, const struct kernel_param *kp)
@@ -155,6 +186,11 @@ unsigned int imr_setting_min_order(void)
 unsigned int imr_setting_delay_ms(void)
 {
 	return imr_delay_ms;
+}
+
+unsigned int imr_setting_pcp_grace_ms(void)
+{
+	return imr_pcp_grace_ms;
 }
 
 /* Called once what the setters apply to is up (init), and before exit. */

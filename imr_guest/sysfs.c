@@ -33,6 +33,8 @@ IMR_STAT_ATTR(reused_bytes);
 IMR_STAT_ATTR(last_report_us);
 IMR_STAT_ATTR(reserve_hits);
 IMR_STAT_ATTR(untracked_bytes);
+IMR_STAT_ATTR(pcp_drains);
+IMR_STAT_ATTR(pcp_drained_bytes);
 
 /* A gauge, not a counter: reported memory the guest has not used since. */
 static ssize_t returned_bytes_show(struct kobject *kobj,
@@ -63,6 +65,7 @@ IMR_SETTING_ATTR(enabled);
 IMR_SETTING_ATTR(min_order);
 IMR_SETTING_ATTR(delay_ms);
 IMR_SETTING_ATTR(reserve_kib);
+IMR_SETTING_ATTR(pcp_grace_ms);
 
 /* Extra wait before the next pass while reports are refused (0: none). */
 static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -79,6 +82,7 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_min_order.attr,
 	&imr_attr_delay_ms.attr,
 	&imr_attr_reserve_kib.attr,
+	&imr_attr_pcp_grace_ms.attr,
 	&imr_attr_reported_bytes.attr,
 	&imr_attr_reports.attr,
 	&imr_attr_report_errors.attr,
@@ -86,6 +90,8 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_last_report_us.attr,
 	&imr_attr_reserve_hits.attr,
 	&imr_attr_untracked_bytes.attr,
+	&imr_attr_pcp_drains.attr,
+	&imr_attr_pcp_drained_bytes.attr,
 	&imr_attr_returned_bytes.attr,
 	&imr_attr_backoff_ms.attr,
 	NULL

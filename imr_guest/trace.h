@@ -23,6 +23,20 @@ TRACE_EVENT(report,
 		      __entry->nents, __entry->bytes, __entry->result, __entry->us)
 );
 
+/* One CPU's per-CPU lists drained (pcp.c): blocks moved, their bytes. */
+TRACE_EVENT(pcp_drain,
+	    TP_PROTO(int cpu, unsigned int blocks, u64 bytes),
+	    TP_ARGS(cpu, blocks, bytes),
+	    TP_STRUCT__entry(__field(int, cpu)
+			     __field(unsigned int, blocks)
+			     __field(u64, bytes)),
+	    TP_fast_assign(__entry->cpu = cpu;
+			   __entry->blocks = blocks;
+			   __entry->bytes = bytes;),
+	    TP_printk("cpu=%d blocks=%u bytes=%llu",
+		      __entry->cpu, __entry->blocks, __entry->bytes)
+);
+
 #endif /* IMR_GUEST_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

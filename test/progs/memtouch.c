@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtouch MIB [HOLD_MS]: map MIB MiB of anonymous memory, write every page,
- * print "IMR-MARK touched", wait HOLD_MS, print "IMR-MARK free", unmap it and
- * print how long the guest's own munmap took.  The host times the release
- * of the memory from the "free" mark.
+ * memtouch MIB [HOLD_MS [STAY_MS [THREADS]]]: map MIB MiB of anonymous
+ * memory, write every page, print "IMR-MARK touched", wait HOLD_MS
+ * (default 500), print "IMR-MARK free", unmap it and print how long the
+ * guest's own munmap took.  Then stay alive STAY_MS (default 0) before
+ * exiting: a process that exits flushes its CPU's per-CPU free lists into
+ * the buddy allocator, one that keeps running (a database dropping a
+ * cache) does not, so the host's view of the release differs.
+ *
+ * THREADS (default 1): the memory is split into that many slices, each
+ * touched and unmapped by a thread pinned to its own CPU (thread i on CPU
+ * i modulo the CPUs online), so the frees land on several CPUs' lists.
+ * The host times the release of the memory from the "free" mark.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +25,17 @@
 
 #include "imrmark.h"
 
+#define MAX_THREADS 64
+
+struct slice {
+	pthread_t tid;
+	int cpu;
+	char *p;
+	size_t len;
+};
+
+static pthread_barrier_t touched, go, unmapped;
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -23,29 +44,76 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static void *run_slice(void *arg)
+{
+	struct slice *s = arg;
+	cpu_set_t set;
+	size_t i;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("sched_setaffinity");
+	for (i = 0; i < s->len; i += 4096)
+		s->p[i] = (char)(i >> 12) | 1;
+	pthread_barrier_wait(&touched);
+	pthread_barrier_wait(&go);
+	munmap(s->p, s->len);
+	pthread_barrier_wait(&unmapped);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	size_t len, i;
+	struct slice sl[MAX_THREADS];
+	int hold_ms, stay_ms, n, i, cpus;
+	size_t len, part;
 	double t;
 	char *p;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: memtouch MIB [HOLD_MS]\n");
+		fprintf(stderr, "usage: memtouch MIB [HOLD_MS [STAY_MS [THREADS]]]\n");
 		return 2;
 	}
 	len = strtoul(argv[1], NULL, 0) << 20;
+	hold_ms = argc > 2 ? atoi(argv[2]) : 500;
+	stay_ms = argc > 3 ? atoi(argv[3]) : 0;
+	n = argc > 4 ? atoi(argv[4]) : 1;
+	if (n < 1 || n > MAX_THREADS) {
+		fprintf(stderr, "memtouch: THREADS must be 1..%d\n", MAX_THREADS);
+		return 2;
+	}
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
 		return 1;
 	}
-	for (i = 0; i < len; i += 4096)
-		p[i] = (char)(i >> 12) | 1;
+	/* Slices of whole 2 MiB, so that each is THP-backed on its own. */
+	part = (len / n) & ~((2UL << 20) - 1);
+	pthread_barrier_init(&touched, NULL, n + 1);
+	pthread_barrier_init(&go, NULL, n + 1);
+	pthread_barrier_init(&unmapped, NULL, n + 1);
+	for (i = 0; i < n; i++) {
+		sl[i].cpu = i % (cpus > 0 ? cpus : 1);
+		sl[i].p = p + i * part;
+		sl[i].len = i == n - 1 ? len - i * part : part;
+		if (pthread_create(&sl[i].tid, NULL, run_slice, &sl[i])) {
+			perror("pthread_create");
+			return 1;
+		}
+	}
+	pthread_barrier_wait(&touched);
 	imr_mark("touched");
-	usleep(argc > 2 ? atoi(argv[2]) * 1000 : 500000);
+	usleep(hold_ms * 1000);
 	imr_mark("free");
 	t = now_us();
-	munmap(p, len);
-	printf("memtouch: munmap_us=%.0f\n", now_us() - t);
+	pthread_barrier_wait(&go);
+	pthread_barrier_wait(&unmapped);
+	printf("memtouch: munmap_us=%.0f threads=%d\n", now_us() - t, n);
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		pthread_join(sl[i].tid, NULL);
+	usleep(stay_ms * 1000);
 	return 0;
 }
