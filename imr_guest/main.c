@@ -6,8 +6,8 @@
  * off the free lists; report.c tells the host (one IMR_OP_REPORT hypercall
  * per batch), which drops their backing; the guest's next touch reads zeros.
  * hooks.c makes that happen delay_ms after a free instead of 2 s; pcp.c
- * reports the blocks that stay on the per-CPU free lists, which free page
- * reporting never sees.
+ * moves the blocks that stay on the per-CPU free lists, which free page
+ * reporting never sees, to the buddy allocator, where it does.
  */
 #include <linux/cc_platform.h>
 #include <linux/mm.h>

@@ -23,10 +23,12 @@
  * When: pcp_grace_ms after a report pass the host took (control.c calls
  * imr_pcp_kick()): a free large enough to fill the lists overflows them
  * into the buddy allocator, and so into a report pass too.  At most one
- * drain per grace time, never per free; a CPU that reuses its blocks
- * within the grace time keeps them.  Not while reports are refused (the
- * reserve reached, the host busy): memory is short, and the zeroing below
- * would be for nothing.
+ * drain per grace time, never per free.  It takes whatever is on a list
+ * when it runs, blocks freed a moment ago too: a workload that keeps
+ * freeing and reusing 2 MiB blocks pays for it once per grace time (the
+ * zeroing below, the host's fault on reuse).  Not while reports are
+ * refused (the reserve reached, the host busy): memory is short, and the
+ * zeroing would be for nothing.
  *
  * Only while the list has a block: an empty one would be refilled from
  * the buddy allocator (rmqueue_bulk()), and the drain would move buddy
@@ -57,7 +59,11 @@ static unsigned long imr_grace_jiffies;	/* 0: off, or stopping */
 static void imr_pcp_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(imr_pcp_work, imr_pcp_fn);
 
-#if NR_PCP_THP
+/*
+ * Without SMP the allocator's trylock of a list always succeeds: the
+ * block would go straight back to its list, so there is nothing to do.
+ */
+#if NR_PCP_THP && defined(CONFIG_SMP)
 
 #define IMR_PCP_ORDER		HPAGE_PMD_ORDER
 /* order_to_pindex(): unmovable and reclaimable share the first THP list. */
@@ -170,7 +176,7 @@ static long imr_pcp_drain_cpu(void *arg)
 	unsigned int n;
 
 	/* 6.1 files THP blocks by pageblock_order, 6.12 by HPAGE_PMD_ORDER. */
-	BUILD_BUG_ON(IMR_PCP_ORDER != pageblock_order);
+	BUILD_BUG_ON(pageblock_order != IMR_PCP_ORDER);
 
 	n = imr_pcp_each_list(cpu, IMR_PCP_MAX_BLOCKS, imr_pcp_drain_list);
 	trace_pcp_drain(cpu, n, (u64)n << (IMR_PCP_ORDER + PAGE_SHIFT));
@@ -182,7 +188,7 @@ static long imr_pcp_drain_cpu(void *arg)
 	return 0;
 }
 
-#else	/* no THP: no pageblock-order lists */
+#else	/* no THP (no pageblock-order lists), or no SMP */
 
 static bool imr_pcp_cpu_busy(int cpu)
 {

@@ -68,11 +68,14 @@ void imr_report_set_reserve_kib(unsigned long kib)
  * Would reporting leave less than the reserve of free memory still backed?
  * NR_FREE_PAGES does not count the isolated batch, so "free - reported"
  * is what stays backed once this batch is reported too.  Nor does it count
- * the per-CPU free lists, which are free, backed and allocatable: while a
- * process frees on several CPUs they held 44 MiB in the lab, the reserve
- * was "hit" with that much backed memory at hand, and free page reporting
- * (which ends a pass on a refusal and starts the next only after another
- * free) left 25% of a freed 512 MiB unreported.
+ * the per-CPU free lists, which are free and allocatable: while a process
+ * frees on several CPUs they held 44 MiB in the lab, the reserve was "hit"
+ * with that much backed memory at hand, and free page reporting (which
+ * ends a pass on a refusal and starts the next only after another free)
+ * left 10-25% of a freed 512 MiB unreported.  Their pages are counted as
+ * backed, which most are; not those a list was refilled with from reported
+ * memory (track.c cleared their bits when they left the buddy allocator):
+ * by that much, up to the lists' size, the reserve can be undercut.
  */
 static bool imr_reserve_hit(void)
 {

@@ -89,7 +89,11 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	/* Slices of whole 2 MiB, so that each is THP-backed on its own. */
+	/*
+	 * Slices of whole 2 MiB.  The mapping itself need not be 2 MiB
+	 * aligned (6.1), so a THP may straddle two slices: the second
+	 * munmap frees it.
+	 */
 	part = (len / n) & ~((2UL << 20) - 1);
 	pthread_barrier_init(&touched, NULL, n + 1);
 	pthread_barrier_init(&go, NULL, n + 1);
@@ -98,8 +102,10 @@ int main(int argc, char **argv)
 		sl[i].cpu = i % (cpus > 0 ? cpus : 1);
 		sl[i].p = p + i * part;
 		sl[i].len = i == n - 1 ? len - i * part : part;
-		if (pthread_create(&sl[i].tid, NULL, run_slice, &sl[i])) {
-			perror("pthread_create");
+		int err = pthread_create(&sl[i].tid, NULL, run_slice, &sl[i]);
+
+		if (err) {
+			fprintf(stderr, "memtouch: pthread_create: %s\n", strerror(err));
 			return 1;
 		}
 	}
