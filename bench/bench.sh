@@ -8,6 +8,7 @@
 #   BENCH_SCENARIOS="release frag cost oc"   which parts (default: all)
 #   BENCH_COST_ROUNDS=2 BENCH_COST_REPS=3    guest-cost repetitions
 #   BENCH_DATE=YYYY-MM-DD     name of the results (default: today)
+#   BENCH_CPUS=N              vCPUs of each benchmark guest (default 1)
 #
 # Writes bench/results/<date>-<kver>.{json,md} (and the raw console logs as
 # .log, not committed), bench/release-<series>.png and bench/cost-<series>.png.
@@ -61,7 +62,7 @@ run_lab() {
 	log=.build/lab-logs/bench_$name-$kver-$kver.log
 	mkdir -p .build/lab-logs
 	rm -f "$log"
-	IMR_L2_CMDLINE="${IMR_L2_CMDLINE:-} $cmdl" test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
+	IMR_L2_CMDLINE="${IMR_L2_CMDLINE:-} imr.benchcpus=${BENCH_CPUS:-1} $cmdl" test/lab.sh -H "$kver" -G "$kver" -t "$tmo" "bench_$name" \
 		>"$out-$name.lab.log" 2>&1 &
 	lpid=$!
 	tail --pid=$lpid -n +1 -F "$log" 2>/dev/null |
@@ -97,6 +98,6 @@ IFS='|'
 for n in $notes; do [ -n "$n" ] && set -- "$@" --note "$n"; done
 unset IFS
 # shellcheck disable=SC2086
-python3 bench/report.py --kver "$kver" --date "$date" --series "$series" --out "$out" \
+python3 bench/report.py --kver "$kver" --date "$date" --series "$series" --cpus "${BENCH_CPUS:-1}" --out "$out" \
 	--plots bench "$@" $logs || die "bench/report.py failed"
 say "bench: done in $(($(date +%s) - t0))s: $out.json, $out.md, bench/release-$series.png, bench/cost-$series.png"

@@ -40,7 +40,7 @@ bench_trace_on() {
 # (bytes and guest-measured microseconds of successful report hypercalls).
 bench_stats() {
 	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
-	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us)"
+	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) returned_bytes=$(cat $G/returned_bytes)"
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
 	if [ -f $T/events/imr_guest/report/enable ]; then

@@ -18,6 +18,7 @@ bench_host_setup() {
 
 # bench_start NAME GSCEN MEM_MB MODE WIN [extra guest cmdline]: boot a guest
 # for MODE; fpr gets the balloon device, ksm boots with init_on_free=1.
+# imr.benchcpus=N (bench.sh's BENCH_CPUS) gives it N vCPUs (default 1).
 bench_start() {
 	_n=$1 _g=$2 _m=$3 _mode=$4 _w=$5
 	shift 5
@@ -28,7 +29,7 @@ bench_start() {
 	ksm) _a="$_a init_on_free=1" ;;
 	esac
 	# shellcheck disable=SC2086
-	start_guest -a "$_a" "$_n" "$_g" "$_m" 1 $_x
+	start_guest -a "$_a" "$_n" "$_g" "$_m" "$(l2arg benchcpus | grep . || echo 1)" $_x
 }
 
 # bench_swap_setup: zram swap (modules staged by bench.sh as
