@@ -11,16 +11,23 @@
 
 #include "bits.h"
 
-/* Set (or clear) @mask in one word; returns how many bits changed. */
-static unsigned int imr_word_update(atomic_long_t *w, unsigned long mask,
-				    bool set)
+enum imr_bits_op { IMR_BITS_SET, IMR_BITS_CLEAR, IMR_BITS_COUNT };
+
+/*
+ * Set, clear or count @mask in one word; returns how many bits changed
+ * (set, clear) or are set (count).
+ */
+static unsigned int imr_word_op(atomic_long_t *w, unsigned long mask,
+				enum imr_bits_op op)
 {
 	unsigned long old = atomic_long_read(w);
 
+	if (op == IMR_BITS_COUNT)
+		return hweight_long(old & mask);
 	/* Most allocations touch no reported page: spare them the atomic. */
-	if (set ? (old & mask) == mask : !(old & mask))
+	if (op == IMR_BITS_SET ? (old & mask) == mask : !(old & mask))
 		return 0;
-	if (set) {
+	if (op == IMR_BITS_SET) {
 		old = atomic_long_fetch_or(mask, w);
 		return hweight_long(mask & ~old);
 	}
@@ -28,10 +35,11 @@ static unsigned int imr_word_update(atomic_long_t *w, unsigned long mask,
 	return hweight_long(mask & old);
 }
 
-static unsigned long imr_bits_update(struct imr_bits *b, unsigned long pfn,
-				     unsigned long n, bool set)
+/* imr_word_op() over frames @pfn .. @pfn + @n - 1, tracked ones only. */
+static unsigned long imr_bits_walk(const struct imr_bits *b, unsigned long pfn,
+				   unsigned long n, enum imr_bits_op op)
 {
-	unsigned long span, end, changed = 0;
+	unsigned long span, end, sum = 0;
 	unsigned int lo;
 
 	if (pfn >= b->nbits)
@@ -40,10 +48,19 @@ static unsigned long imr_bits_update(struct imr_bits *b, unsigned long pfn,
 	while (pfn < end) {
 		lo = pfn % BITS_PER_LONG;
 		span = min(end - pfn, (unsigned long)(BITS_PER_LONG - lo));
-		changed += imr_word_update(&b->words[BIT_WORD(pfn)],
-					   GENMASK(lo + span - 1, lo), set);
+		sum += imr_word_op(&b->words[BIT_WORD(pfn)],
+				   GENMASK(lo + span - 1, lo), op);
 		pfn += span;
 	}
+	return sum;
+}
+
+static unsigned long imr_bits_update(struct imr_bits *b, unsigned long pfn,
+				     unsigned long n, bool set)
+{
+	unsigned long changed;
+
+	changed = imr_bits_walk(b, pfn, n, set ? IMR_BITS_SET : IMR_BITS_CLEAR);
 	if (set)
 		atomic_long_add(changed, &b->live);
 	else
@@ -79,6 +96,32 @@ bool imr_bits_covers(const struct imr_bits *b, unsigned long pfn,
 unsigned long imr_bits_live(const struct imr_bits *b)
 {
 	return max(atomic_long_read(&b->live), 0L);
+}
+
+/* How many of frames @pfn .. @pfn + @n - 1 are live (untracked ones: none). */
+unsigned long imr_bits_count(const struct imr_bits *b, unsigned long pfn,
+			     unsigned long n)
+{
+	return imr_bits_walk(b, pfn, n, IMR_BITS_COUNT);
+}
+
+/*
+ * Free pages still backed once a batch is reported: @free (buddy and
+ * per-CPU lists, the isolated batch not among them) less the live frames
+ * outside the batch.  @live counts the batch's own live frames too (a
+ * reported block that merged with a fresh buddy is offered again, and
+ * bits.c leaves its bits while our pass holds it, see below), so they are
+ * taken out of it.  Without that, right after a large free on 4 vCPUs,
+ * "returned" exceeded all free memory and the reserve refused the last
+ * batches (85% of the freed memory came back instead of 99.6%).  Clamped
+ * at 0: the counters are read one after the other, the allocator running.
+ */
+unsigned long imr_bits_backed_free(unsigned long free, unsigned long live,
+				   unsigned long live_in_batch)
+{
+	unsigned long outside = live - min(live_in_batch, live);
+
+	return free > outside ? free - outside : 0;
 }
 
 /*

@@ -40,6 +40,10 @@ unsigned long imr_bits_clear(struct imr_bits *b, unsigned long pfn,
 bool imr_bits_covers(const struct imr_bits *b, unsigned long pfn,
 		     unsigned long n);
 unsigned long imr_bits_live(const struct imr_bits *b);
+unsigned long imr_bits_count(const struct imr_bits *b, unsigned long pfn,
+			     unsigned long n);
+unsigned long imr_bits_backed_free(unsigned long free, unsigned long live,
+				   unsigned long live_in_batch);
 unsigned long imr_bits_isolated(struct imr_bits *b, struct imr_isolated *last,
 				unsigned long pfn, unsigned int order,
 				bool isolated, bool ours);

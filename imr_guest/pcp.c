@@ -101,7 +101,7 @@ static bool imr_pcp_move_one(struct zone *zone, int cpu, unsigned int pindex)
 	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 	unsigned long flags;
 	struct page *page;
-	bool moved = false;
+	bool moved;
 
 	if (!imr_pcp_list_busy(zone, cpu, pindex))
 		return false;

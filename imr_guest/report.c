@@ -18,10 +18,14 @@
 
 #include "compat.h"
 #include "batch.h"
+#include "bits.h"
 #include "imr_guest.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
+
+/* Pages as KiB, for the tracepoint. */
+#define IMR_KIB(pages)	((u64)(pages) << (PAGE_SHIFT - 10))
 
 #define IMR_RESERVE_EXTRA_KIB	(2UL << 10)	/* the "few MiB" on top */
 
@@ -65,10 +69,11 @@ void imr_report_set_reserve_kib(unsigned long kib)
 }
 
 /*
- * Would reporting leave less than the reserve of free memory still backed?
- * NR_FREE_PAGES does not count the isolated batch, so "free - reported"
- * is what stays backed once this batch is reported too.  Nor does it count
- * the per-CPU free lists, which are free and allocatable: while a process
+ * Would reporting this batch leave less than the reserve of free memory
+ * still backed?  NR_FREE_PAGES does not count the isolated batch, so what
+ * stays backed is "free - live" with the batch's own live frames taken
+ * out of "live" (imr_bits_backed_free() says why).  Nor does it count the
+ * per-CPU free lists, which are free and allocatable: while a process
  * frees on several CPUs they held 44 MiB in the lab, the reserve was "hit"
  * with that much backed memory at hand, and free page reporting (which
  * ends a pass on a refusal and starts the next only after another free)
@@ -77,14 +82,23 @@ void imr_report_set_reserve_kib(unsigned long kib)
  * memory (track.c cleared their bits when they left the buddy allocator):
  * by that much, up to the lists' size, the reserve can be undercut.
  */
-static bool imr_reserve_hit(void)
+static bool imr_reserve_hit(struct scatterlist *sgl, unsigned int nents)
 {
-	unsigned long free = global_zone_page_state(NR_FREE_PAGES) +
-			     imr_pcp_pages();
+	unsigned long buddy = global_zone_page_state(NR_FREE_PAGES);
+	unsigned long pcp = imr_pcp_pages();
+	unsigned long live = imr_track_live_pages();
+	unsigned long reserve = READ_ONCE(imr_reserve_pages);
+	unsigned long in_batch = 0;
+	struct scatterlist *sg;
+	unsigned int i;
 
-	if (free >= imr_track_live_pages() + READ_ONCE(imr_reserve_pages))
+	for_each_sg(sgl, sg, nents, i)
+		in_batch += imr_track_live_in(page_to_phys(sg_page(sg)), sg->length);
+	if (imr_bits_backed_free(buddy + pcp, live, in_batch) >= reserve)
 		return false;
 	atomic64_inc(&imr_stats.reserve_hits);
+	trace_reserve_hit(nents, IMR_KIB(buddy), IMR_KIB(pcp), IMR_KIB(live),
+			  IMR_KIB(in_batch), IMR_KIB(reserve));
 	return true;
 }
 
@@ -202,7 +216,7 @@ int imr_report(struct scatterlist *sgl, unsigned int nents, long *host_gone)
 	struct imr_batch b;
 	int err;
 
-	if (imr_reserve_hit())
+	if (imr_reserve_hit(sgl, nents))
 		return -EAGAIN;
 	err = imr_fill(&b, sgl, nents);
 	if (err) {

@@ -23,6 +23,34 @@ TRACE_EVENT(report,
 		      __entry->nents, __entry->bytes, __entry->result, __entry->us)
 );
 
+/*
+ * A batch of @nents blocks refused by the reserve (report.c): what it saw,
+ * in KiB.  Free memory still backed is free + pcp - (returned - in_batch):
+ * the isolated batch is not in "free", its live frames are in "returned".
+ */
+TRACE_EVENT(reserve_hit,
+	    TP_PROTO(unsigned int nents, u64 free_kib, u64 pcp_kib,
+		     u64 returned_kib, u64 in_batch_kib, u64 reserve_kib),
+	    TP_ARGS(nents, free_kib, pcp_kib, returned_kib, in_batch_kib,
+		    reserve_kib),
+	    TP_STRUCT__entry(__field(unsigned int, nents)
+			     __field(u64, free_kib)
+			     __field(u64, pcp_kib)
+			     __field(u64, returned_kib)
+			     __field(u64, in_batch_kib)
+			     __field(u64, reserve_kib)),
+	    TP_fast_assign(__entry->nents = nents;
+			   __entry->free_kib = free_kib;
+			   __entry->pcp_kib = pcp_kib;
+			   __entry->returned_kib = returned_kib;
+			   __entry->in_batch_kib = in_batch_kib;
+			   __entry->reserve_kib = reserve_kib;),
+	    TP_printk("nents=%u free_kib=%llu pcp_kib=%llu returned_kib=%llu in_batch_kib=%llu reserve_kib=%llu",
+		      __entry->nents, __entry->free_kib, __entry->pcp_kib,
+		      __entry->returned_kib, __entry->in_batch_kib,
+		      __entry->reserve_kib)
+);
+
 /* One CPU's per-CPU lists drained (pcp.c): blocks moved, their bytes. */
 TRACE_EVENT(pcp_drain,
 	    TP_PROTO(int cpu, unsigned int blocks, u64 bytes),

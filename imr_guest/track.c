@@ -59,6 +59,12 @@ unsigned long imr_track_live_pages(void)
 	return imr_bits_live(&imr_bits);
 }
 
+/* Live (reported, still free) frames of the block at @pa of @len bytes. */
+unsigned long imr_track_live_in(phys_addr_t pa, unsigned long len)
+{
+	return imr_bits_count(&imr_bits, PHYS_PFN(pa), len >> PAGE_SHIFT);
+}
+
 static void imr_track_reused(unsigned long pages)
 {
 	if (pages)

@@ -33,7 +33,10 @@ bench_trace_on() {
 	echo "bench: tracing imr_guest:report via $T"
 	echo 4096 >$T/buffer_size_kb 2>/dev/null
 	echo >$T/trace
+	echo 1 >$T/tracing_on
 	echo 1 >$T/events/imr_guest/report/enable
+	echo 1 >$T/events/imr_guest/reserve_hit/enable 2>/dev/null
+	echo 1 >$T/events/imr_guest/pcp_drain/enable 2>/dev/null
 }
 
 # bench_stats TAG: the guest's IMR counters and the hypercall throughput
@@ -44,7 +47,12 @@ bench_stats() {
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
 	if [ -f $T/events/imr_guest/report/enable ]; then
-		echo 0 >$T/events/imr_guest/report/enable
+		# Stop the ring buffer, not the events: disabling one patches
+		# kernel text, which nested TCG sometimes gets wrong (an L3
+		# died right here once), and the guest powers off next anyway.
+		echo 0 >$T/tracing_on
+		# The last hypercalls, refusals and drains, for the record.
+		grep -E ' (report|reserve_hit|pcp_drain): ' $T/trace | tail -40 | sed "s/^ */IMR-REPORT gtrace $1 /"
 		awk -v tag="$1" -v mode="$BENCH_MODE" '
 			/ report: / {
 				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
