@@ -11,7 +11,7 @@ every figure comes from those runs.
 """
 import argparse, json, os, re, statistics, subprocess, sys
 
-MODES = ["none", "fpr", "imr", "imr4k", "ksm", "swap"]
+MODES = ["none", "fpr", "imr", "imr4k", "imrnodrain", "ksm", "swap"]
 
 
 def parse(paths):
@@ -145,7 +145,7 @@ def main():
 
     # --- throughput ----------------------------------------------------
     tp = {}
-    for m in ("imr", "imr4k"):
+    for m in ("imr", "imr4k", "imrnodrain"):
         t = one(reps, "tput", "release", mode=m)
         if t:
             tp[m] = {"calls": t.get("calls"), "bytes": t.get("bytes"), "us": t.get("us"),
@@ -247,10 +247,10 @@ def table(res):
     if tp:
         L += ["", "## throughput of the drop", "",
               "| what | GiB/s |", "|---|---|"]
-        for m in ("imr", "imr4k"):
+        for m in ("imr", "imr4k", "imrnodrain"):
             if m in tp:
                 L.append(f"| {m}: bytes reported / guest-measured hypercall time ({fmt(tp[m]['calls'], '', 0)} calls) | {fmt(tp[m]['gibps'], '', 2)} |")
-        for m in ("imr", "imr4k"):
+        for m in ("imr", "imr4k", "imrnodrain"):
             if m + "_host" in tp:
                 L.append(f"| {m}: bytes dropped / L2 time from first imr_host:reclaim to imr_host:report per call ({fmt(tp[m + '_host']['calls'], '', 0)} calls) | {fmt(tp[m + '_host']['gibps'], '', 2)} |")
         L.append(f"| L2 madvise(DONTNEED), THP-backed | {fmt(tp.get('madvise_thp_gibps'), '', 2)} |")

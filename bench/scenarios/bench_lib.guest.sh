@@ -1,6 +1,6 @@
 # Shared by the bench*/demo* guest scenarios (sourced, not a scenario).
 # The host passes the mode on the guest's command line: imr.mode=none|fpr|
-# imr|imr4k|ksm|swap and imr.win=SECONDS (how long to wait after a free).
+# imr|imr4k|imrnodrain|ksm|swap and imr.win=SECONDS (how long to wait after a free).
 BENCH_MODE=$(sed -n 's/.*imr\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
 BENCH_WIN=$(sed -n 's/.*imr\.win=\([^ ]*\).*/\1/p' /proc/cmdline)
 BENCH_MODE=${BENCH_MODE:-none}
@@ -14,10 +14,12 @@ bench_setup() {
 	fpr)
 		load_balloon || { result FAIL "bench-$BENCH_MODE-balloon" "virtio_balloon not loaded"; return 1; }
 		;;
-	imr | imr4k)
+	imr | imr4k | imrnodrain)
 		insmod /lib/imr/imr_guest.ko || { result FAIL "bench-$BENCH_MODE-insmod"; return 1; }
 		[ "$BENCH_MODE" = imr4k ] && echo 0 >$G/min_order
-		echo "bench: imr_guest min_order=$(cat $G/min_order) delay_ms=$(cat $G/delay_ms) reserve_kib=$(cat $G/reserve_kib)"
+		# imrnodrain: IMR without the per-CPU list drain, for its cost.
+		[ "$BENCH_MODE" = imrnodrain ] && echo 0 >$G/pcp_grace_ms
+		echo "bench: imr_guest min_order=$(cat $G/min_order) delay_ms=$(cat $G/delay_ms) reserve_kib=$(cat $G/reserve_kib) pcp_grace_ms=$(cat $G/pcp_grace_ms)"
 		;;
 	esac
 	return 0
@@ -25,7 +27,7 @@ bench_setup() {
 
 # bench_trace_on: count IMR's report hypercalls from here on (tracepoint).
 bench_trace_on() {
-	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
+	case $BENCH_MODE in imr | imr4k | imrnodrain) ;; *) return 0 ;; esac
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
 	[ -d $T/events ] || { T=/sys/kernel/debug/tracing; mount -t debugfs none /sys/kernel/debug 2>/dev/null; }
@@ -42,7 +44,7 @@ bench_trace_on() {
 # bench_stats TAG: the guest's IMR counters and the hypercall throughput
 # (bytes and guest-measured microseconds of successful report hypercalls).
 bench_stats() {
-	case $BENCH_MODE in imr | imr4k) ;; *) return 0 ;; esac
+	case $BENCH_MODE in imr | imr4k | imrnodrain) ;; *) return 0 ;; esac
 	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) returned_bytes=$(cat $G/returned_bytes)"
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
