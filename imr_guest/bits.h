@@ -4,10 +4,12 @@
  * set while a reported page is still free, and the rules for what each
  * allocator event does to it.  No mm internals, so KUnit can test it.
  *
- * The bitmap feeds the reserve (report.c): "free - live" is taken to be
- * free memory that is still backed.  Counting a page as live when it is
- * not is therefore the safe error (a report is refused too early); failing
- * to count one that is, the unsafe one (reports go below the reserve).
+ * The bitmap feeds the reserve (report.c): "free - live", with the live
+ * frames of the batch being reported left out of "live"
+ * (imr_bits_backed_free()), is taken to be free memory that is still
+ * backed.  Counting a page as live when it is not is therefore the safe
+ * error (a report is refused too early); failing to count one that is,
+ * the unsafe one (reports go below the reserve).
  */
 #ifndef IMR_GUEST_BITS_H
 #define IMR_GUEST_BITS_H

@@ -166,8 +166,9 @@ static void imr_bits_count_range(struct kunit *test)
  * The lab's 4-vCPU guest on 6.1, right after freeing 512 MiB (KiB): the
  * reserve (6988 KiB) refused a batch of 32 blocks with free + pcp =
  * 748256 and returned = 771520.  Returned exceeded all free memory: the
- * excess can only be live frames of the isolated batch itself (4 MiB
- * blocks a reported 2 MiB half merged into).  What stays backed is what
+ * excess is live frames of the isolated batch itself (4 MiB blocks a
+ * reported 2 MiB half merged into), all but a little (free pages of an
+ * isolated pageblock keep their bits and leave NR_FREE_PAGES too).  What stays backed is what
  * lies outside the batch: with 32 MiB of it live, 9504 KiB.
  */
 static void imr_bits_backed_free_batch(struct kunit *test)

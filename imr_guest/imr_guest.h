@@ -77,6 +77,7 @@ void imr_track_reported(const struct imr_range *r, unsigned int n);
 bool imr_track_covers(phys_addr_t pa, unsigned long len);
 unsigned long imr_track_live_pages(void);
 unsigned long imr_track_live_in(phys_addr_t pa, unsigned long len);
+u64 imr_track_reused_within(unsigned int last);
 
 /* settings.c: one validated setter per setting (parameters, sysfs) */
 extern const struct kernel_param_ops imr_enabled_ops;

@@ -9,6 +9,7 @@
 #include "compat.h"
 #include "imr_guest.h"
 #include "imr_sysfs_root.h"
+#include "reuse.h"
 
 static struct kobject *imr_root;
 static struct kobject *imr_dir;
@@ -42,6 +43,23 @@ static ssize_t returned_bytes_show(struct kobject *kobj,
 {
 	return imr_show_u64(buf, (u64)imr_track_live_pages() << PAGE_SHIFT);
 }
+
+#define IMR_REUSED_WITHIN_ATTR(ms, bucket)				\
+static ssize_t reused_within_##ms##ms_bytes_show(struct kobject *kobj,	\
+						 struct kobj_attribute *attr, \
+						 char *buf)		\
+{									\
+	BUILD_BUG_ON((bucket) >= IMR_REUSE_BUCKETS - 1);		\
+	return imr_show_u64(buf, imr_track_reused_within(bucket));			\
+}									\
+static struct kobj_attribute imr_attr_reused_within_##ms##ms_bytes =	\
+	__ATTR_RO(reused_within_##ms##ms_bytes)
+
+/* The names carry reuse.c's bounds; reuse_kunit.c checks them. */
+IMR_REUSED_WITHIN_ATTR(10, 0);
+IMR_REUSED_WITHIN_ATTR(100, 1);
+IMR_REUSED_WITHIN_ATTR(1000, 2);
+IMR_REUSED_WITHIN_ATTR(10000, 3);
 
 /*
  * A setting's file: read and written through the setter its module
@@ -87,6 +105,10 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_reports.attr,
 	&imr_attr_report_errors.attr,
 	&imr_attr_reused_bytes.attr,
+	&imr_attr_reused_within_10ms_bytes.attr,
+	&imr_attr_reused_within_100ms_bytes.attr,
+	&imr_attr_reused_within_1000ms_bytes.attr,
+	&imr_attr_reused_within_10000ms_bytes.attr,
 	&imr_attr_last_report_us.attr,
 	&imr_attr_reserve_hits.attr,
 	&imr_attr_untracked_bytes.attr,

@@ -21,8 +21,15 @@
  * Reloading the module covers them.
  *
  * At load, blocks an earlier load reported are adopted (imr_track_adopt()).
+ *
+ * Each 2 MiB region also keeps the time (jiffies) the host last took a
+ * report of it, so a reuse is counted by its age (reuse.h).  One stamp per
+ * region, not per block: with min_order below 9, a region's blocks share
+ * the stamp of the latest report among them, and a reuse may look younger
+ * than it is.  Adopted blocks are stamped at load.
  */
 #include <linux/bitmap.h>
+#include <linux/jiffies.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -37,15 +44,65 @@
 #include "compat.h"
 #include "bits.h"
 #include "imr_guest.h"
+#include "reuse.h"
+
+/* Frames per report-time stamp: a 2 MiB region. */
+#define IMR_STAMP_SHIFT		(21 - PAGE_SHIFT)
 
 static struct imr_bits imr_bits;
+/*
+ * jiffies of the last report, per region.  A region never stamped holds 0,
+ * which reads as older than an hour (jiffies start at INITIAL_JIFFIES, far
+ * from 0 on 64-bit); only the untracked tail of an adopted block can be
+ * live without a stamp.
+ */
+static unsigned long *imr_stamps;
 static DEFINE_PER_CPU(struct imr_isolated, imr_isolated);
+/* reused bytes by age bucket (reuse.h): per CPU, bumped under zone->lock */
+static DEFINE_PER_CPU(u64 [IMR_REUSE_BUCKETS], imr_reused_age);
 
+/* Frames @pfn .. @pfn + @n - 1 were reported now; untracked ones skipped. */
+static void imr_track_stamp(unsigned long pfn, unsigned long n)
+{
+	unsigned long i, end, now = jiffies;
+
+	if (pfn >= imr_bits.nbits || !n)
+		return;
+	end = pfn + min(n, imr_bits.nbits - pfn);
+	for (i = pfn >> IMR_STAMP_SHIFT; i <= (end - 1) >> IMR_STAMP_SHIFT; i++)
+		WRITE_ONCE(imr_stamps[i], now);
+}
+
+/*
+ * Stamp before the bits are set: a block is allocated (and its age read)
+ * only once page_reporting puts it back, after this.
+ */
 void imr_track_reported(const struct imr_range *r, unsigned int n)
 {
-	for (; n--; r++)
-		imr_bits_set(&imr_bits, le64_to_cpu(r->gpa) >> PAGE_SHIFT,
-			     le64_to_cpu(r->len) >> PAGE_SHIFT);
+	unsigned long pfn, frames;
+
+	for (; n--; r++) {
+		pfn = le64_to_cpu(r->gpa) >> PAGE_SHIFT;
+		frames = le64_to_cpu(r->len) >> PAGE_SHIFT;
+		imr_track_stamp(pfn, frames);
+		imr_bits_set(&imr_bits, pfn, frames);
+	}
+}
+
+/*
+ * Reused bytes within bucket @last's bound of their report (buckets 0 ..
+ * @last), summed over the CPUs.
+ */
+u64 imr_track_reused_within(unsigned int last)
+{
+	u64 sum = 0;
+	unsigned int b;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		for (b = 0; b <= last && b < IMR_REUSE_BUCKETS; b++)
+			sum += READ_ONCE(per_cpu(imr_reused_age, cpu)[b]);
+	return sum;
 }
 
 /* May the block at @pa of @len bytes be reported at all? */
@@ -65,16 +122,44 @@ unsigned long imr_track_live_in(phys_addr_t pa, unsigned long len)
 	return imr_bits_count(&imr_bits, PHYS_PFN(pa), len >> PAGE_SHIFT);
 }
 
-static void imr_track_reused(unsigned long pages)
+/*
+ * Age of a reuse, ms; an hour or more reads as "very old".  The stamp is
+ * read first: one written after it (another CPU reporting the region's
+ * other blocks, min_order < 9) would make the difference negative.
+ */
+static unsigned int imr_track_age_ms(unsigned long pfn)
 {
-	if (pages)
-		atomic64_add((u64)pages << PAGE_SHIFT, &imr_stats.reused_bytes);
+	unsigned long stamp = READ_ONCE(imr_stamps[pfn >> IMR_STAMP_SHIFT]);
+	long age = (long)(READ_ONCE(jiffies) - stamp);
+
+	if (age <= 0)
+		return 0;
+	return age >= 3600L * HZ ? UINT_MAX : jiffies_to_msecs(age);
+}
+
+/*
+ * @pages live frames of the block at @pfn were allocated again.  The total
+ * first, then the bucket: a reader that takes the buckets before the total
+ * (sysfs.c) never sees more reused within a bound than reused at all.
+ */
+static void imr_track_reused(unsigned long pfn, unsigned long pages)
+{
+	u64 bytes = (u64)pages << PAGE_SHIFT;
+	unsigned int bucket;
+
+	if (!pages)
+		return;
+	bucket = imr_reuse_bucket(imr_track_age_ms(pfn));
+	atomic64_add(bytes, &imr_stats.reused_bytes);
+	this_cpu_add(imr_reused_age[bucket], bytes);
 }
 
 /* A block of 2^order frames at @page left the free lists. */
 static void imr_track_taken(struct page *page, unsigned int order)
 {
-	imr_track_reused(imr_bits_clear(&imr_bits, page_to_pfn(page), 1UL << order));
+	unsigned long pfn = page_to_pfn(page);
+
+	imr_track_reused(pfn, imr_bits_clear(&imr_bits, pfn, 1UL << order));
 }
 
 static void imr_tp_zone_locked(void *data, struct page *page, unsigned int order,
@@ -122,9 +207,11 @@ static int imr_isolate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct imr_isolate_call *c = (struct imr_isolate_call *)ri->data;
 
-	imr_track_reused(imr_bits_isolated(&imr_bits, this_cpu_ptr(&imr_isolated),
-					   page_to_pfn(c->page), c->order,
-					   regs_return_value(regs) != 0, c->ours));
+	unsigned long pfn = page_to_pfn(c->page);
+
+	imr_track_reused(pfn, imr_bits_isolated(&imr_bits, this_cpu_ptr(&imr_isolated),
+						pfn, c->order,
+						regs_return_value(regs) != 0, c->ours));
 	return 0;
 }
 
@@ -271,9 +358,11 @@ static unsigned long imr_track_adopt_order(struct zone *zone, unsigned int order
 				*capped = true;
 				break;
 			}
-			if (PageReported(page))
-				pages += imr_bits_set(&imr_bits, page_to_pfn(page),
-						      1UL << order);
+			if (!PageReported(page))
+				continue;
+			imr_track_stamp(page_to_pfn(page), 1UL << order);
+			pages += imr_bits_set(&imr_bits, page_to_pfn(page),
+					      1UL << order);
 		}
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -333,9 +422,15 @@ int imr_track_init(void)
 	imr_bits.words = vzalloc(BITS_TO_LONGS(imr_bits.nbits) * sizeof(*imr_bits.words));
 	if (!imr_bits.words)
 		return -ENOMEM;
+	imr_stamps = vcalloc(DIV_ROUND_UP(imr_bits.nbits, 1UL << IMR_STAMP_SHIFT),
+			     sizeof(*imr_stamps));
+	if (!imr_stamps) {
+		err = -ENOMEM;
+		goto err_bitmap;
+	}
 	err = imr_tps_register();
 	if (err)
-		goto err_bitmap;
+		goto err_stamps;
 	err = imr_track_probes_register();
 	if (err)
 		goto err_tps;
@@ -344,6 +439,8 @@ int imr_track_init(void)
 
 err_tps:
 	imr_tps_unregister(ARRAY_SIZE(imr_tps));
+err_stamps:
+	vfree(imr_stamps);
 err_bitmap:
 	vfree(imr_bits.words);
 	return err;
@@ -353,6 +450,8 @@ void imr_track_exit(void)
 {
 	imr_track_probes_unregister();
 	imr_tps_unregister(ARRAY_SIZE(imr_tps));
+	vfree(imr_stamps);
+	imr_stamps = NULL;
 	vfree(imr_bits.words);
 	imr_bits.words = NULL;
 }
