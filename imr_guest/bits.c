@@ -35,7 +35,10 @@ static unsigned int imr_word_op(atomic_long_t *w, unsigned long mask,
 	return hweight_long(mask & old);
 }
 
-/* imr_word_op() over frames @pfn .. @pfn + @n - 1, tracked ones only. */
+/*
+ * imr_word_op() over frames @pfn .. @pfn + @n - 1, tracked ones only.
+ * @b itself is not changed; SET and CLEAR write the words it points to.
+ */
 static unsigned long imr_bits_walk(const struct imr_bits *b, unsigned long pfn,
 				   unsigned long n, enum imr_bits_op op)
 {

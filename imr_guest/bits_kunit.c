@@ -168,8 +168,9 @@ static void imr_bits_count_range(struct kunit *test)
  * 748256 and returned = 771520.  Returned exceeded all free memory: the
  * excess is live frames of the isolated batch itself (4 MiB blocks a
  * reported 2 MiB half merged into), all but a little (free pages of an
- * isolated pageblock keep their bits and leave NR_FREE_PAGES too).  What stays backed is what
- * lies outside the batch: with 32 MiB of it live, 9504 KiB.
+ * isolated pageblock keep their bits and leave NR_FREE_PAGES too).  What
+ * stays backed is what lies outside the batch: with 32 MiB of it live,
+ * 9504 KiB.
  */
 static void imr_bits_backed_free_batch(struct kunit *test)
 {

@@ -24,7 +24,7 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-/* Pages as KiB, for the tracepoint. */
+/* Pages as KiB. */
 #define IMR_KIB(pages)	((u64)(pages) << (PAGE_SHIFT - 10))
 
 #define IMR_RESERVE_EXTRA_KIB	(2UL << 10)	/* the "few MiB" on top */
@@ -59,7 +59,7 @@ unsigned long imr_report_default_reserve_kib(void)
 
 unsigned long imr_report_reserve_kib(void)
 {
-	return READ_ONCE(imr_reserve_pages) << (PAGE_SHIFT - 10);
+	return IMR_KIB(READ_ONCE(imr_reserve_pages));
 }
 
 /* @kib was checked by its setter (settings.c). */

@@ -50,7 +50,7 @@ static ssize_t reused_within_##ms##ms_bytes_show(struct kobject *kobj,	\
 						 char *buf)		\
 {									\
 	BUILD_BUG_ON((bucket) >= IMR_REUSE_BUCKETS - 1);		\
-	return imr_show_u64(buf, imr_track_reused_within(bucket));			\
+	return imr_show_u64(buf, imr_track_reused_within(bucket));	\
 }									\
 static struct kobj_attribute imr_attr_reused_within_##ms##ms_bytes =	\
 	__ATTR_RO(reused_within_##ms##ms_bytes)

@@ -206,7 +206,6 @@ static int imr_isolate_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 static int imr_isolate_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct imr_isolate_call *c = (struct imr_isolate_call *)ri->data;
-
 	unsigned long pfn = page_to_pfn(c->page);
 
 	imr_track_reused(pfn, imr_bits_isolated(&imr_bits, this_cpu_ptr(&imr_isolated),

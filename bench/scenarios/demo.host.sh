@@ -18,9 +18,9 @@ for mode in $(bench_modes none imr fpr); do
 		r=$(sed -n 's/VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
 		ph=booting
 		grep -q 'IMR-L3:' /tmp/$n.log && ph=running
-		grep -q 'IMR-MARK touched' /tmp/$n.log && ph="holding 512 MiB"
-		grep -q 'IMR-MARK free' /tmp/$n.log && ph="freed 512 MiB"
-		grep -q 'IMR-MARK done' /tmp/$n.log && ph="done"
+		grep -qs 'IMR-MARK touched' /tmp/$n.mark /tmp/$n.log && ph="holding 512 MiB"
+		grep -qs 'IMR-MARK free' /tmp/$n.mark /tmp/$n.log && ph="freed 512 MiB"
+		grep -qs 'IMR-MARK done' /tmp/$n.mark /tmp/$n.log && ph="done"
 		[ -n "$r" ] && [ "$r" -gt 0 ] && echo "DEMO t=${s}s guest=$mode rss=$((r / 1024))MiB phase=$ph"
 		s=$((s + 1))
 		sleep 1
