@@ -27,6 +27,7 @@ struct imr_stats {
 	atomic64_t untracked_bytes;	/* not reported: hot-added after load */
 	atomic64_t pcp_drains;		/* a CPU's per-CPU lists drained (pcp.c) */
 	atomic64_t pcp_drained_bytes;	/* ... moved to the buddy allocator */
+	atomic64_t pcp_skips;		/* ... not drained: the CPU kept allocating */
 };
 
 extern struct imr_stats imr_stats;

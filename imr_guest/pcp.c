@@ -24,11 +24,15 @@
  * imr_pcp_kick()): a free large enough to fill the lists overflows them
  * into the buddy allocator, and so into a report pass too.  At most one
  * drain per grace time, never per free.  It takes whatever is on a list
- * when it runs, blocks freed a moment ago too: a workload that keeps
- * freeing and reusing 2 MiB blocks pays for it once per grace time (the
- * zeroing below, the host's fault on reuse).  Not while reports are
- * refused (the reserve reached, the host busy): memory is short, and the
- * zeroing would be for nothing.
+ * when it runs, blocks freed a moment ago too, so only on a CPU that has
+ * been quiet since the drain was armed: one that allocated 2 MiB of pages
+ * per 100 ms or more (the kernel's PGALLOC counts, still.h) would take the
+ * blocks back at once, each one zeroed below and faulted back in from the
+ * host.  It keeps them, and is looked at again one grace time later,
+ * four times, then at doubling intervals up to 10 s, until it is quiet,
+ * its lists are empty or a report pass arms the drain anew.  Not while reports are refused (the
+ * reserve reached, the host busy): memory is short, and the zeroing would
+ * be for nothing.
  *
  * Only while the list has a block: an empty one would be refilled from
  * the buddy allocator (rmqueue_bulk()), and the drain would move buddy
@@ -45,14 +49,28 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/spinlock.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "compat.h"
 #include "imr_guest.h"
+#include "still.h"
 #include "trace.h"
 
 /* Blocks one CPU gives per drain (128 MiB); the next pass drains on. */
 #define IMR_PCP_MAX_BLOCKS	64U
+
+/*
+ * The still test (still.h): each CPU's allocation count when the drain
+ * was armed, and when that was (jiffies).  Written by imr_pcp_arm(), read
+ * by imr_pcp_fn().
+ */
+static DEFINE_PER_CPU(unsigned long, imr_pcp_allocs_then);
+static unsigned long imr_pcp_armed_at;
+/* imr_pcp_fn() runs: it arms the drain again itself when it ends. */
+static bool imr_pcp_running;
+/* Looks in a row at CPUs that kept allocating, with no report between. */
+static unsigned int imr_pcp_retries;
 
 static unsigned long imr_grace_jiffies;	/* 0: off, or stopping */
 
@@ -158,15 +176,15 @@ static unsigned int imr_pcp_each_list(int cpu, unsigned int budget,
 	return n;
 }
 
-static unsigned int imr_pcp_busy_fn(struct zone *zone, int cpu,
-				    unsigned int pindex, unsigned int budget)
+static unsigned int imr_pcp_has_blocks_fn(struct zone *zone, int cpu,
+					  unsigned int pindex, unsigned int budget)
 {
 	return imr_pcp_list_busy(zone, cpu, pindex);
 }
 
-static bool imr_pcp_cpu_busy(int cpu)
+static bool imr_pcp_cpu_has_blocks(int cpu)
 {
-	return imr_pcp_each_list(cpu, UINT_MAX, imr_pcp_busy_fn) != 0;
+	return imr_pcp_each_list(cpu, UINT_MAX, imr_pcp_has_blocks_fn) != 0;
 }
 
 /* On the CPU whose lists are drained (work_on_cpu()). */
@@ -190,7 +208,7 @@ static long imr_pcp_drain_cpu(void *arg)
 
 #else	/* no THP (no pageblock-order lists), or no SMP */
 
-static bool imr_pcp_cpu_busy(int cpu)
+static bool imr_pcp_cpu_has_blocks(int cpu)
 {
 	return false;
 }
@@ -201,6 +219,67 @@ static long imr_pcp_drain_cpu(void *arg)
 }
 
 #endif
+
+/*
+ * Pages allocated on @cpu, all zones: the kernel's own PGALLOC_* events,
+ * which the allocator counts on the allocating CPU (rmqueue_pcplist(),
+ * rmqueue_buddy(), __alloc_pages_bulk()).  Read from another CPU without
+ * a lock: a snapshot is all the test needs.  CPU hotplug folds a dead
+ * CPU's counts into another's (vm_events_fold_cpu()), which then looks
+ * busy for one look.  Without the event counters every CPU counts as
+ * still: the drain as it was before the test.
+ */
+static unsigned long imr_pcp_allocs(int cpu)
+{
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	const unsigned long *ev = per_cpu_ptr(&vm_event_states, cpu)->event;
+	unsigned long n = 0;
+	int zid;
+
+	/*
+	 * One PGALLOC_* event per zone, in zone order, for every zone up to
+	 * MAX_NR_ZONES (FOR_ALL_ZONES() in vm_event_item.h; the index
+	 * __count_zid_vm_events() uses).
+	 */
+	BUILD_BUG_ON(ALLOCSTALL_NORMAL - PGALLOC_NORMAL != MAX_NR_ZONES);
+	for (zid = 0; zid < MAX_NR_ZONES; zid++)
+		n += READ_ONCE(ev[PGALLOC_NORMAL - ZONE_NORMAL + zid]);
+	return n;
+#else
+	return 0;
+#endif
+}
+
+/* The start of the time measured: every online CPU's count, and now. */
+static void imr_pcp_arm(void)
+{
+	int cpu;
+
+	WRITE_ONCE(imr_pcp_armed_at, jiffies);
+	for_each_online_cpu(cpu)
+		WRITE_ONCE(per_cpu(imr_pcp_allocs_then, cpu), imr_pcp_allocs(cpu));
+}
+
+/*
+ * After a drain: measure again from now, with a wait of one grace time,
+ * or a growing one if @skipped a CPU that kept allocating.
+ */
+static void imr_pcp_rearm(bool skipped)
+{
+	unsigned long grace = READ_ONCE(imr_grace_jiffies);
+	unsigned int retries = READ_ONCE(imr_pcp_retries);
+	unsigned long wait = grace;
+
+	if (!grace)
+		return;
+	if (skipped) {
+		wait = msecs_to_jiffies(imr_still_retry_ms(jiffies_to_msecs(grace),
+							   retries));
+		WRITE_ONCE(imr_pcp_retries, min(retries + 1, 32U));
+	}
+	imr_pcp_arm();
+	mod_delayed_work(system_wq, &imr_pcp_work, wait);
+}
 
 /*
  * Pages on every CPU's lists, all orders: free and backed, but not in
@@ -233,31 +312,71 @@ static bool imr_pcp_on(void)
 
 static void imr_pcp_fn(struct work_struct *work)
 {
+	unsigned long limit, then, now;
+	bool skipped = false;
 	int cpu;
 
 	if (!imr_pcp_on() || !imr_control_enabled() || imr_hooks_backoff_ms())
 		return;
+	WRITE_ONCE(imr_pcp_running, true);
+	limit = imr_still_limit(jiffies_to_msecs(jiffies - READ_ONCE(imr_pcp_armed_at)));
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		if (!imr_pcp_on())
 			break;
-		if (imr_pcp_cpu_busy(cpu))
+		if (!imr_pcp_cpu_has_blocks(cpu))
+			continue;
+		then = READ_ONCE(per_cpu(imr_pcp_allocs_then, cpu));
+		now = imr_pcp_allocs(cpu);
+		if (imr_still(then, now, limit)) {
 			work_on_cpu(cpu, imr_pcp_drain_cpu, NULL);
+		} else {
+			/* It would take the blocks back: they stay. */
+			trace_pcp_skip(cpu, now - then);
+			atomic64_inc(&imr_stats.pcp_skips);
+			skipped = true;
+		}
 		cond_resched();
 	}
 	cpus_read_unlock();
+	WRITE_ONCE(imr_pcp_running, false);
+	/*
+	 * Measure again from now, after the drains' own allocations, if a
+	 * CPU kept allocating or a report pass kicked meanwhile.
+	 */
+	if (skipped || delayed_work_pending(&imr_pcp_work))
+		imr_pcp_rearm(skipped);
 }
 
 /*
  * A report pass just gave the host a batch (from page_reporting's
- * callback).  The first kick arms the drain; later ones within the grace
- * time find it armed and do nothing.
+ * callback).  The first kick arms the drain and starts the time the
+ * still test measures; later ones within the grace time find it armed
+ * and do nothing.  While imr_pcp_fn() runs, a kick only queues it: the
+ * function measures again from its own end, so that a CPU it has not
+ * visited yet is not judged on a time that started a moment ago.  Two
+ * kicks racing may both arm: a later start only makes a CPU look stiller,
+ * so the drain is at worst as eager as it was without the test.
  */
 void imr_pcp_kick(void)
 {
 	unsigned long grace = READ_ONCE(imr_grace_jiffies);
+	bool retrying;
 
-	if (grace)
+	if (!grace)
+		return;
+	retrying = READ_ONCE(imr_pcp_retries) != 0;
+	WRITE_ONCE(imr_pcp_retries, 0);
+	if (!READ_ONCE(imr_pcp_running) &&
+	    (retrying || !delayed_work_pending(&imr_pcp_work)))
+		imr_pcp_arm();
+	/*
+	 * A look at CPUs that kept allocating may be up to 10 s away: what
+	 * this pass leaves behind is looked at after one grace time.
+	 */
+	if (retrying)
+		mod_delayed_work(system_wq, &imr_pcp_work, grace);
+	else
 		queue_delayed_work(system_wq, &imr_pcp_work, grace);
 }
 

@@ -36,6 +36,7 @@ IMR_STAT_ATTR(reserve_hits);
 IMR_STAT_ATTR(untracked_bytes);
 IMR_STAT_ATTR(pcp_drains);
 IMR_STAT_ATTR(pcp_drained_bytes);
+IMR_STAT_ATTR(pcp_skips);
 
 /* A gauge, not a counter: reported memory the guest has not used since. */
 static ssize_t returned_bytes_show(struct kobject *kobj,
@@ -114,6 +115,7 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_untracked_bytes.attr,
 	&imr_attr_pcp_drains.attr,
 	&imr_attr_pcp_drained_bytes.attr,
+	&imr_attr_pcp_skips.attr,
 	&imr_attr_returned_bytes.attr,
 	&imr_attr_backoff_ms.attr,
 	NULL

@@ -65,6 +65,20 @@ TRACE_EVENT(pcp_drain,
 		      __entry->cpu, __entry->blocks, __entry->bytes)
 );
 
+/*
+ * A CPU whose lists hold blocks was not drained: it allocated @allocs
+ * pages since the drain was armed (pcp.c, still.h).
+ */
+TRACE_EVENT(pcp_skip,
+	    TP_PROTO(int cpu, unsigned long allocs),
+	    TP_ARGS(cpu, allocs),
+	    TP_STRUCT__entry(__field(int, cpu)
+			     __field(unsigned long, allocs)),
+	    TP_fast_assign(__entry->cpu = cpu;
+			   __entry->allocs = allocs;),
+	    TP_printk("cpu=%d allocs=%lu", __entry->cpu, __entry->allocs)
+);
+
 #endif /* IMR_GUEST_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -39,13 +39,14 @@ bench_trace_on() {
 	echo 1 >$T/events/imr_guest/report/enable
 	echo 1 >$T/events/imr_guest/reserve_hit/enable 2>/dev/null
 	echo 1 >$T/events/imr_guest/pcp_drain/enable 2>/dev/null
+	echo 1 >$T/events/imr_guest/pcp_skip/enable 2>/dev/null
 }
 
 # bench_stats TAG: the guest's IMR counters and the hypercall throughput
 # (bytes and guest-measured microseconds of successful report hypercalls).
 bench_stats() {
 	case $BENCH_MODE in imr | imr4k | imrnodrain) ;; *) return 0 ;; esac
-	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) returned_bytes=$(cat $G/returned_bytes)"
+	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) pcp_skips=$(cat $G/pcp_skips) returned_bytes=$(cat $G/returned_bytes)"
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
 	if [ -f $T/events/imr_guest/report/enable ]; then
@@ -54,7 +55,7 @@ bench_stats() {
 		# died right here once), and the guest powers off next anyway.
 		echo 0 >$T/tracing_on
 		# The last hypercalls, refusals and drains, for the record.
-		grep -E ' (report|reserve_hit|pcp_drain): ' $T/trace | tail -40 | sed "s/^ */IMR-REPORT gtrace $1 /"
+		grep -E ' (report|reserve_hit|pcp_drain|pcp_skip): ' $T/trace | tail -40 | sed "s/^ */IMR-REPORT gtrace $1 /"
 		awk -v tag="$1" -v mode="$BENCH_MODE" '
 			/ report: / {
 				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

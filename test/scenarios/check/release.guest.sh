@@ -6,7 +6,8 @@
 # imr.pcpgrace=MS (guest command line) sets imr_guest's pcp_grace_ms, 0 to
 # see what the per-CPU lists keep without the drain.  Prints the guest's
 # counters and how much the per-CPU lists hold at the end of the window;
-# then checks that reusing that memory 5 s later is counted as old.
+# then checks that reusing that memory 5 s later is counted as old, and
+# that a CPU busy allocating is not drained.
 check guest-insmod insmod /lib/imr/imr_guest.ko pcp_grace_ms="$(param pcpgrace 100)"
 sleep 2
 cpus=$(nproc)
@@ -19,7 +20,7 @@ sleep 5
 pcp_kib=$(awk '$1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
 mark done
 g=/sys/kernel/imr/guest
-echo "IMR-REPORT guest cpus=$cpus reported_bytes=$(cat $g/reported_bytes) reports=$(cat $g/reports) report_errors=$(cat $g/report_errors) reused_bytes=$(cat $g/reused_bytes) last_report_us=$(cat $g/last_report_us) reserve_hits=$(cat $g/reserve_hits) returned_bytes=$(cat $g/returned_bytes) pcp_drains=$(cat $g/pcp_drains) pcp_drained_bytes=$(cat $g/pcp_drained_bytes) pcp_list_kib=$pcp_kib free_kib=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)"
+echo "IMR-REPORT guest cpus=$cpus reported_bytes=$(cat $g/reported_bytes) reports=$(cat $g/reports) report_errors=$(cat $g/report_errors) reused_bytes=$(cat $g/reused_bytes) last_report_us=$(cat $g/last_report_us) reserve_hits=$(cat $g/reserve_hits) returned_bytes=$(cat $g/returned_bytes) pcp_drains=$(cat $g/pcp_drains) pcp_drained_bytes=$(cat $g/pcp_drained_bytes) pcp_skips=$(cat $g/pcp_skips) pcp_list_kib=$pcp_kib free_kib=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)"
 cat /proc/buddyinfo
 check guest-process-alive kill -0 "$mt"
 kill "$mt"
@@ -43,5 +44,24 @@ echo "IMR-REPORT guest reuse cpus=$cpus reused_bytes=$((all2 - all)) within_1000
 check guest-reuse-counted test $((all2 - all)) -gt 0
 check guest-reuse-old test $(((w1s2 - w1s) * 10)) -le $((all2 - all))
 check guest-reuse-nested test "$w10" -le "$w100" -a "$w100" -le "$w1s2" -a "$w1s2" -le "$w10s" -a "$w10s" -le "$all2"
+# The drain leaves a CPU that keeps allocating alone (imr_guest/still.h):
+# pfbench maps, touches and unmaps 128 MiB in a loop, so its CPU frees
+# 2 MiB blocks to its lists and takes them back all the time; draining
+# them would zero each block and fault it in from the host a moment
+# later (7-27% of pfbench's throughput before the test).  With one vCPU
+# no other CPU owns lists, so nothing may be drained while it runs (the
+# previous drain did it twice in those 2 s on 6.1).  Skips are counted
+# only when a drain looked and found blocks on the lists (on 6.12 the
+# loop sometimes leaves them empty whenever it looks): printed, not
+# checked; with more vCPUs the idle ones may rightly be drained.
+d0=$(cat $g/pcp_drains)
+k0=$(cat $g/pcp_skips)
+r0=$(cat $g/reports)
+pfbench 2 128 >/tmp/pfbench.out
+d1=$(cat $g/pcp_drains)
+k1=$(cat $g/pcp_skips)
+r1=$(cat $g/reports)
+echo "IMR-REPORT guest busy cpus=$cpus reports=$((r1 - r0)) pcp_drains=$((d1 - d0)) pcp_skips=$((k1 - k0)) $(cat /tmp/pfbench.out)"
+[ "$cpus" != 1 ] || check guest-busy-not-drained test $((d1 - d0)) -eq 0
 check guest-no-report-errors test "$(cat $g/report_errors)" -eq 0
 check guest-rmmod rmmod imr_guest
