@@ -27,6 +27,12 @@ l2_mem=${IMR_L2_MEM:-4096}
 # vCPU avoided that but hung silently in 1 of 4 runs instead.  A soft
 # lockup stops the run at once (below) and make check runs it again.
 l2_cpus=${IMR_L2_CPUS:-}
+# The QEMU that runs L2 under TCG (IMR_L1_QEMU, a path; default the
+# installed qemu-system-x86_64).  The QEMU inside L2, which runs the L3
+# guests under KVM, is always the installed one (Debian 12's, what
+# operators run): only the emulator of the lab's own machine changes.
+# docs/TESTING.md ("QEMU 10 as the L1 emulator") has what bookworm-
+# backports' QEMU 10 did here: no faster, the same failure classes.
 # L2's CPU model (IMR_L2_CPU, QEMU -cpu syntax).
 l2_cpu=${IMR_L2_CPU:-max}
 # The base of L2's and the L3 guests' kernel command lines (set either
@@ -307,7 +313,7 @@ boot() {
 	fi
 	say "lab: [5/5] booting L2 ($host_k) for scenario '$scenario' (timeout ${timeout_s}s, log $log)"
 	rc=0
-	timeout "$timeout_s" qemu-system-x86_64 -nodefaults -no-user-config -nographic \
+	timeout "$timeout_s" "${IMR_L1_QEMU:-qemu-system-x86_64}" -nodefaults -no-user-config -nographic \
 		-display none -monitor none -accel "tcg,thread=${IMR_L2_TCG_THREAD:-multi}" -cpu "$l2_cpu" -smp "$l2_cpus" \
 		$l2_qemu -m "$l2_mem" -kernel "$hk/boot/vmlinuz-$host_k" -initrd "$work/initrd.cpio" \
 		-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $l2_base imr.l3base=$(echo $l3_base | tr " " +) imr.scenario=$scenario $(echo "${IMR_L2_CMDLINE:-}") $l2_cmdline" \
