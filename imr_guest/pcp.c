@@ -30,9 +30,9 @@
  * blocks back at once, each one zeroed below and faulted back in from the
  * host.  It keeps them, and is looked at again one grace time later,
  * four times, then at doubling intervals up to 10 s, until it is quiet,
- * its lists are empty or a report pass arms the drain anew.  Not while reports are refused (the
- * reserve reached, the host busy): memory is short, and the zeroing would
- * be for nothing.
+ * its lists are empty or a report pass arms the drain anew.  Not while
+ * reports are refused (the reserve reached, the host busy): memory is
+ * short, and the zeroing would be for nothing.
  *
  * Only while the list has a block: an empty one would be refilled from
  * the buddy allocator (rmqueue_bulk()), and the drain would move buddy
