@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
+#include "delay.h"
 #include "imr_guest.h"
 
 static DEFINE_MUTEX(imr_control_lock);
@@ -104,6 +105,25 @@ static int imr_control_report(struct page_reporting_dev_info *prdev,
 	if (!err)
 		imr_pcp_kick();
 	return err;
+}
+
+/*
+ * Start a pass now, from hold.c: the hot reserve shrank after holding a
+ * batch back, and free page reporting would start the next pass only
+ * after another free.  Queued as page_reporting_process() queues itself
+ * (system_freezable_wq); mod_delayed_work() rather than queue: a pass
+ * already waiting out hooks.c's back-off runs now.  A pass that finds
+ * the state idle is an ordinary pass (it sets it active, then idle
+ * again).  Under the lock, so never after page_reporting_unregister()
+ * cancelled the work: its state is valid only while registered.
+ */
+void imr_control_kick(void)
+{
+	mutex_lock(&imr_control_lock);
+	if (imr_registered && !atomic_read(&imr_host_gone))
+		mod_delayed_work(system_freezable_wq, &imr_prdev.work,
+				 imr_delay_to_jiffies(imr_setting_delay_ms()));
+	mutex_unlock(&imr_control_lock);
 }
 
 /* Turning it on asks the host again: it may have come back. */

@@ -10,7 +10,13 @@
  * off): it only compares and stores.  A workqueue never runs one item
  * twice at once, so a short delay cannot make passes overlap.  The delay
  * it writes is never 0 (delay.c says why) and grows while reports are
- * refused (the back-off, also in delay.c).
+ * refused (the back-off, also in delay.c).  While the hot reserve holds
+ * memory back (hold.c) it is at least the kernel's own 2 s: the guest is
+ * churning, and a pass every delay_ms would report the blocks it frees
+ * and takes back (page_reporting offers the hottest first), or, refused
+ * by the hot reserve, put up to 32 of them back at the tail of the free
+ * lists (page_reporting_drain(), FPI_TO_TAIL), behind memory reported
+ * earlier.  hold.c starts the pass at once when the reserve shrinks.
  */
 #include <linux/jiffies.h>
 #include <linux/kprobes.h>
@@ -23,15 +29,21 @@
 
 static unsigned long imr_delay_target;	/* &prdev->work */
 static unsigned long imr_delay_jiffies;	/* >= 1 */
+static unsigned long imr_hold_jiffies;	/* while the hot reserve holds */
 /* Written by report() only (one work item, never two at once). */
 static unsigned long imr_backoff_jiffies;
 static unsigned int imr_backoff_ms;
 
 static int imr_qdw_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	if (regs->dx == imr_delay_target)
-		regs->cx = max(READ_ONCE(imr_delay_jiffies),
-			       READ_ONCE(imr_backoff_jiffies));
+	unsigned long delay;
+
+	if (regs->dx != imr_delay_target)
+		return 0;
+	delay = max(READ_ONCE(imr_delay_jiffies), READ_ONCE(imr_backoff_jiffies));
+	if (imr_hold_pages())
+		delay = max(delay, imr_hold_jiffies);
+	regs->cx = delay;
 	return 0;
 }
 
@@ -71,6 +83,7 @@ int imr_hooks_init(unsigned int delay_ms)
 	int err;
 
 	imr_hooks_set_delay_ms(delay_ms);
+	imr_hold_jiffies = IMR_HOLD_DELAY_JIFFIES;
 	imr_delay_target = (unsigned long)imr_control_work();
 	err = register_kprobe(&imr_qdw_kprobe);
 	if (err)

@@ -28,6 +28,7 @@ struct imr_stats {
 	atomic64_t pcp_drains;		/* a CPU's per-CPU lists drained (pcp.c) */
 	atomic64_t pcp_drained_bytes;	/* ... moved to the buddy allocator */
 	atomic64_t pcp_skips;		/* ... not drained: the CPU kept allocating */
+	atomic64_t hot_holds;		/* report() calls refused: hot reserve */
 };
 
 extern struct imr_stats imr_stats;
@@ -55,6 +56,7 @@ bool imr_control_enabled(void);
 int imr_control_set_order(unsigned int order);
 unsigned int imr_control_order(void);
 struct delayed_work *imr_control_work(void);
+void imr_control_kick(void);
 
 /* hooks.c: report right away instead of 2 s after a free */
 int imr_hooks_init(unsigned int delay_ms);
@@ -70,6 +72,19 @@ void imr_pcp_exit(void);
 void imr_pcp_kick(void);
 unsigned long imr_pcp_pages(void);
 void imr_pcp_set_grace_ms(unsigned int ms);
+unsigned long imr_pcp_allocs(int cpu);
+unsigned long imr_pcp_frees(int cpu);
+
+/* hold.c: the hot reserve, memory the guest is about to reuse */
+void imr_hold_start(unsigned long max_kib);
+void imr_hold_stop(void);
+unsigned long imr_hold_pages(void);
+const char *imr_hold_why(void);
+void imr_hold_reported(void);
+void imr_hold_held_back(void);
+void imr_hold_set_max_kib(unsigned long kib);
+unsigned long imr_hold_max_kib(void);
+unsigned long imr_hold_default_max_kib(void);
 
 /* track.c: which reported pages are still free */
 int imr_track_init(void);
@@ -86,6 +101,7 @@ extern const struct kernel_param_ops imr_min_order_ops;
 extern const struct kernel_param_ops imr_delay_ms_ops;
 extern const struct kernel_param_ops imr_reserve_kib_ops;
 extern const struct kernel_param_ops imr_pcp_grace_ms_ops;
+extern const struct kernel_param_ops imr_hot_max_kib_ops;
 bool imr_setting_enabled(void);
 unsigned int imr_setting_min_order(void);
 unsigned int imr_setting_delay_ms(void);
@@ -99,5 +115,7 @@ void imr_sysfs_exit(void);
 
 #define IMR_DELAY_MS_MAX	10000U
 #define IMR_PCP_GRACE_MS_MAX	60000U
+/* Passes while the hot reserve holds: PAGE_REPORTING_DELAY (2 * HZ). */
+#define IMR_HOLD_DELAY_JIFFIES	(2 * HZ)
 
 #endif /* IMR_GUEST_H */

@@ -7,7 +7,8 @@
  * per batch), which drops their backing; the guest's next touch reads zeros.
  * hooks.c makes that happen delay_ms after a free instead of 2 s; pcp.c
  * moves the blocks that stay on the per-CPU free lists, which free page
- * reporting never sees, to the buddy allocator, where it does.
+ * reporting never sees, to the buddy allocator, where it does; hold.c
+ * keeps free memory the guest is about to reuse backed (the hot reserve).
  */
 #include <linux/cc_platform.h>
 #include <linux/mm.h>
@@ -50,17 +51,19 @@ static int __init imr_guest_init(void)
 	err = imr_hooks_init(imr_setting_delay_ms());
 	if (err)
 		goto err_track;
+	imr_hold_start(imr_hold_default_max_kib());
 	err = imr_control_init(imr_setting_enabled(), imr_setting_min_order());
 	if (err)
-		goto err_hooks;
+		goto err_hold;
 	imr_pcp_start(imr_setting_pcp_grace_ms());
 	imr_settings_start();
 	err = imr_sysfs_init();
 	if (err)
 		goto err_settings;
-	pr_info("loaded: host ABI %u, %u ranges per report, min_order %u, delay %u ms, pcp_grace_ms %u\n",
+	pr_info("loaded: host ABI %u, %u ranges per report, min_order %u, delay %u ms, pcp_grace_ms %u, hot_max_kib %lu\n",
 		host.version, host.max_ranges, imr_setting_min_order(),
-		imr_setting_delay_ms(), imr_setting_pcp_grace_ms());
+		imr_setting_delay_ms(), imr_setting_pcp_grace_ms(),
+		imr_hold_max_kib());
 	return 0;
 
 err_settings:
@@ -68,7 +71,8 @@ err_settings:
 	imr_pcp_stop();
 	imr_control_exit();
 	imr_pcp_exit();
-err_hooks:
+err_hold:
+	imr_hold_stop();
 	imr_hooks_exit();
 err_track:
 	imr_track_exit();
@@ -84,6 +88,7 @@ static void __exit imr_guest_exit(void)
 	imr_pcp_stop();
 	imr_control_exit();
 	imr_pcp_exit();
+	imr_hold_stop();
 	imr_hooks_exit();
 	imr_track_exit();
 	imr_report_exit();

@@ -229,7 +229,7 @@ static long imr_pcp_drain_cpu(void *arg)
  * busy for one look.  Without the event counters every CPU counts as
  * still: the drain as it was before the test.
  */
-static unsigned long imr_pcp_allocs(int cpu)
+unsigned long imr_pcp_allocs(int cpu)
 {
 #ifdef CONFIG_VM_EVENT_COUNTERS
 	const unsigned long *ev = per_cpu_ptr(&vm_event_states, cpu)->event;
@@ -245,6 +245,24 @@ static unsigned long imr_pcp_allocs(int cpu)
 	for (zid = 0; zid < MAX_NR_ZONES; zid++)
 		n += READ_ONCE(ev[PGALLOC_NORMAL - ZONE_NORMAL + zid]);
 	return n;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * Pages freed on @cpu: PGFREE, which both kernels count for frees to the
+ * per-CPU lists (free_unref_page_commit()) and for high-order frees that
+ * bypass them (6.1: __free_pages_ok(); 6.12: free_one_page()).  6.1 does
+ * not count a free that falls back to free_one_page() (the list's lock
+ * contended, an isolated pageblock): rare, and a churn signal loses
+ * nothing by missing it.  Read like imr_pcp_allocs(); 0 without the
+ * counters.
+ */
+unsigned long imr_pcp_frees(int cpu)
+{
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	return READ_ONCE(per_cpu_ptr(&vm_event_states, cpu)->event[PGFREE]);
 #else
 	return 0;
 #endif

@@ -69,8 +69,9 @@ void imr_report_set_reserve_kib(unsigned long kib)
 }
 
 /*
- * Would reporting this batch leave less than the reserve of free memory
- * still backed?  NR_FREE_PAGES does not count the isolated batch, so what
+ * Would reporting this batch leave less than the reserve, or the reserve
+ * and the hot reserve (hold.c) on top, of free memory still backed?
+ * NR_FREE_PAGES does not count the isolated batch, so what
  * stays backed is "free - live" with the batch's own live frames taken
  * out of "live" (imr_bits_backed_free() says why).  Nor does it count the
  * per-CPU free lists, which are free and allocatable: while a process
@@ -88,17 +89,22 @@ static bool imr_reserve_hit(struct scatterlist *sgl, unsigned int nents)
 	unsigned long pcp = imr_pcp_pages();
 	unsigned long live = imr_track_live_pages();
 	unsigned long reserve = READ_ONCE(imr_reserve_pages);
-	unsigned long in_batch = 0;
+	unsigned long hot = imr_hold_pages();
+	unsigned long in_batch = 0, backed;
 	struct scatterlist *sg;
 	unsigned int i;
 
 	for_each_sg(sgl, sg, nents, i)
 		in_batch += imr_track_live_in(page_to_phys(sg_page(sg)), sg->length);
-	if (imr_bits_backed_free(buddy + pcp, live, in_batch) >= reserve)
+	backed = imr_bits_backed_free(buddy + pcp, live, in_batch);
+	if (backed >= reserve && backed - reserve >= hot)
 		return false;
-	atomic64_inc(&imr_stats.reserve_hits);
+	if (backed >= reserve)
+		imr_hold_held_back();
+	else
+		atomic64_inc(&imr_stats.reserve_hits);
 	trace_reserve_hit(nents, IMR_KIB(buddy), IMR_KIB(pcp), IMR_KIB(live),
-			  IMR_KIB(in_batch), IMR_KIB(reserve));
+			  IMR_KIB(in_batch), IMR_KIB(reserve), IMR_KIB(hot));
 	return true;
 }
 
@@ -223,7 +229,10 @@ int imr_report(struct scatterlist *sgl, unsigned int nents, long *host_gone)
 		pr_warn_ratelimited("malformed batch of %u blocks: %d\n", nents, err);
 		return err;
 	}
-	return imr_send(&b, host_gone);
+	err = imr_send(&b, host_gone);
+	if (!err)
+		imr_hold_reported();
+	return err;
 }
 
 int imr_report_init(unsigned int max_ranges)

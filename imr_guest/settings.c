@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What an operator can set: enabled, min_order, delay_ms, reserve_kib and
- * pcp_grace_ms.
+ * What an operator can set: enabled, min_order, delay_ms, reserve_kib,
+ * pcp_grace_ms and hot_max_kib.
  * Each has one setter, which parses and checks the value.  The same setter
  * takes the module parameter at load ("modprobe imr_guest min_order=3",
  * parsed before init runs: it only keeps the value for init) and a write to
@@ -152,15 +152,24 @@ const struct kernel_param_ops imr_pcp_grace_ms_ops = {
 module_param_cb(pcp_grace_ms, &imr_pcp_grace_ms_ops, NULL, 0444);
 MODULE_PARM_DESC(pcp_grace_ms, "Wait from a report pass to draining the per-CPU free lists, ms (default 100, max 60000; 0: never drain)");
 
-/* Runtime only: its default depends on the guest's RAM (report.c). */
-static int imr_reserve_kib_set(const char *val, const struct kernel_param *kp)
+/*
+ * A size in KiB that fits in pages: hand it to @apply at once.  Only for
+ * settings written at run time (sysfs), whose defaults depend on the RAM.
+ */
+static int imr_kib_set(const char *val, void (*apply)(unsigned long kib))
 {
 	unsigned long kib;
 
 	if (kstrtoul(val, 0, &kib) || kib > (ULONG_MAX >> PAGE_SHIFT))
 		return -EINVAL;
-	imr_report_set_reserve_kib(kib);
+	apply(kib);
 	return 0;
+}
+
+/* Runtime only: its default depends on the guest's RAM (report.c). */
+static int imr_reserve_kib_set(const char *val, const struct kernel_param *kp)
+{
+	return imr_kib_set(val, imr_report_set_reserve_kib);
 }
 
 static int imr_reserve_kib_get(char *buf, const struct kernel_param *kp)
@@ -171,6 +180,22 @@ static int imr_reserve_kib_get(char *buf, const struct kernel_param *kp)
 const struct kernel_param_ops imr_reserve_kib_ops = {
 	.set = imr_reserve_kib_set,
 	.get = imr_reserve_kib_get,
+};
+
+/* Runtime only, like reserve_kib: its default depends on the RAM (hold.c). */
+static int imr_hot_max_kib_set(const char *val, const struct kernel_param *kp)
+{
+	return imr_kib_set(val, imr_hold_set_max_kib);
+}
+
+static int imr_hot_max_kib_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", imr_hold_max_kib());
+}
+
+const struct kernel_param_ops imr_hot_max_kib_ops = {
+	.set = imr_hot_max_kib_set,
+	.get = imr_hot_max_kib_get,
 };
 
 bool imr_setting_enabled(void)

@@ -37,6 +37,7 @@ IMR_STAT_ATTR(untracked_bytes);
 IMR_STAT_ATTR(pcp_drains);
 IMR_STAT_ATTR(pcp_drained_bytes);
 IMR_STAT_ATTR(pcp_skips);
+IMR_STAT_ATTR(hot_holds);
 
 /* A gauge, not a counter: reported memory the guest has not used since. */
 static ssize_t returned_bytes_show(struct kobject *kobj,
@@ -85,6 +86,7 @@ IMR_SETTING_ATTR(min_order);
 IMR_SETTING_ATTR(delay_ms);
 IMR_SETTING_ATTR(reserve_kib);
 IMR_SETTING_ATTR(pcp_grace_ms);
+IMR_SETTING_ATTR(hot_max_kib);
 
 /* Extra wait before the next pass while reports are refused (0: none). */
 static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -94,6 +96,22 @@ static ssize_t backoff_ms_show(struct kobject *kobj, struct kobj_attribute *attr
 }
 
 static struct kobj_attribute imr_attr_backoff_ms = __ATTR_RO(backoff_ms);
+
+/* The hot reserve (hold.c): free memory held back for reuse, and why. */
+static ssize_t hot_reserve_kib_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", imr_hold_pages() << (PAGE_SHIFT - 10));
+}
+
+static ssize_t hot_reserve_why_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", imr_hold_why());
+}
+
+static struct kobj_attribute imr_attr_hot_reserve_kib = __ATTR_RO(hot_reserve_kib);
+static struct kobj_attribute imr_attr_hot_reserve_why = __ATTR_RO(hot_reserve_why);
 static struct kobj_attribute imr_attr_returned_bytes = __ATTR_RO(returned_bytes);
 
 static struct attribute *imr_attrs[] = {
@@ -102,6 +120,7 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_delay_ms.attr,
 	&imr_attr_reserve_kib.attr,
 	&imr_attr_pcp_grace_ms.attr,
+	&imr_attr_hot_max_kib.attr,
 	&imr_attr_reported_bytes.attr,
 	&imr_attr_reports.attr,
 	&imr_attr_report_errors.attr,
@@ -118,6 +137,9 @@ static struct attribute *imr_attrs[] = {
 	&imr_attr_pcp_skips.attr,
 	&imr_attr_returned_bytes.attr,
 	&imr_attr_backoff_ms.attr,
+	&imr_attr_hot_holds.attr,
+	&imr_attr_hot_reserve_kib.attr,
+	&imr_attr_hot_reserve_why.attr,
 	NULL
 };
 
