@@ -7,6 +7,7 @@
 #   BENCH_KVER=6.1|6.12       host and guest kernel series (default 6.1)
 #   BENCH_SCENARIOS="release frag cost oc"   which parts (default: all)
 #   BENCH_COST_ROUNDS=2 BENCH_COST_REPS=3    guest-cost repetitions
+#   BENCH_COST_SECONDS=2      length of each pfbench run
 #   BENCH_DATE=YYYY-MM-DD     name of the results (default: today)
 #   BENCH_CPUS=N              vCPUs of each benchmark guest (default 1)
 #
@@ -84,7 +85,7 @@ for s in $scens; do
 		"floor, then none/FPR/IMR/IMR-4K/KSM/swap: 1 GiB guest frees 512 MiB (~5 min)" ;;
 	frag) run_lab frag 600 "imr.modes=${BENCH_FRAG_MODES:-none,fpr,imr,imr4k}" \
 		"fragmented free memory, none/FPR/IMR/IMR-4K (~3 min)" ;;
-	cost) run_lab cost 900 "imr.modes=${BENCH_COST_MODES:-none,fpr,imr,imr4k} imr.rounds=${BENCH_COST_ROUNDS:-2} imr.reps=${BENCH_COST_REPS:-2}" \
+	cost) run_lab cost 900 "imr.modes=${BENCH_COST_MODES:-none,fpr,imr,imr4k} imr.rounds=${BENCH_COST_ROUNDS:-2} imr.reps=${BENCH_COST_REPS:-2} imr.pfsecs=${BENCH_COST_SECONDS:-2}" \
 		"guest cost (pfbench), none/FPR/IMR/IMR-4K, ${BENCH_COST_ROUNDS:-2} rounds (~4 min)" ;;
 	oc) run_lab oc 900 "imr.modes=${BENCH_OC_MODES:-imr,fpr,none}" \
 		"overcommit: 3 x 1.5 GiB guests in a 4 GiB L2, IMR/FPR/none (~4 min)" ;;

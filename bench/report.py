@@ -11,7 +11,7 @@ every figure comes from those runs.
 """
 import argparse, json, os, re, statistics, subprocess, sys
 
-MODES = ["none", "fpr", "imr", "imr4k", "imrnodrain", "ksm", "swap"]
+MODES = ["none", "fpr", "imr", "imr4k", "imrnodrain", "imrnohot", "ksm", "swap"]
 
 
 def parse(paths):
@@ -145,7 +145,7 @@ def main():
 
     # --- throughput ----------------------------------------------------
     tp = {}
-    for m in ("imr", "imr4k", "imrnodrain"):
+    for m in ("imr", "imr4k", "imrnodrain", "imrnohot"):
         t = one(reps, "tput", "release", mode=m)
         if t:
             tp[m] = {"calls": t.get("calls"), "bytes": t.get("bytes"), "us": t.get("us"),
@@ -189,7 +189,7 @@ def main():
             sysv = [r["cpu_sys_s"] / r["wall_s"] for r in rr]
             psys = [r["proc_sys_s"] / r["wall_s"] for r in rr]
             cost[m]["thp" if thp else "4k"] = {
-                "n": len(pps), "pages_per_s_mean": round(statistics.mean(pps)),
+                "n": len(pps), "wall_s_mean": round(statistics.mean(r["wall_s"] for r in rr), 1), "pages_per_s_mean": round(statistics.mean(pps)),
                 "pages_per_s_min": round(min(pps)), "pages_per_s_max": round(max(pps)),
                 "spread_pct": round(100 * (max(pps) - min(pps)) / statistics.mean(pps), 1),
                 "cpu_sys_frac": round(statistics.mean(sysv), 3),
@@ -247,10 +247,10 @@ def table(res):
     if tp:
         L += ["", "## throughput of the drop", "",
               "| what | GiB/s |", "|---|---|"]
-        for m in ("imr", "imr4k", "imrnodrain"):
+        for m in ("imr", "imr4k", "imrnodrain", "imrnohot"):
             if m in tp:
                 L.append(f"| {m}: bytes reported / guest-measured hypercall time ({fmt(tp[m]['calls'], '', 0)} calls) | {fmt(tp[m]['gibps'], '', 2)} |")
-        for m in ("imr", "imr4k", "imrnodrain"):
+        for m in ("imr", "imr4k", "imrnodrain", "imrnohot"):
             if m + "_host" in tp:
                 L.append(f"| {m}: bytes dropped / L2 time from first imr_host:reclaim to imr_host:report per call ({fmt(tp[m + '_host']['calls'], '', 0)} calls) | {fmt(tp[m + '_host']['gibps'], '', 2)} |")
         L.append(f"| L2 madvise(DONTNEED), THP-backed | {fmt(tp.get('madvise_thp_gibps'), '', 2)} |")
@@ -267,7 +267,9 @@ def table(res):
                      f"{fmt(r['share_pct'], '%')} | {fmt(r['stayed_kib'] / 1024 if r['stayed_kib'] is not None else None, ' MiB', 0)} |")
     c = res["guest_cost"]
     if c:
-        L += ["", "## guest cost: pfbench (mmap 128 MiB, touch, munmap; 2 s per run)", "",
+        walls = [v["wall_s_mean"] for vv in c.values() for v in vv.values() if isinstance(v, dict) and "wall_s_mean" in v]
+        secs = round(min(walls)) if walls else 2
+        L += ["", f"## guest cost: pfbench (mmap 128 MiB, touch, munmap; {secs} s per run)", "",
               "| mode | pages | runs | pages/s mean (min–max) | vs none | guest CPU sys share | process sys share |",
               "|---|---|---|---|---|---|---|"]
         for m, vv in c.items():

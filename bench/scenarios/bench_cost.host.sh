@@ -14,7 +14,7 @@ while [ "$r" -le "${rounds:-2}" ]; do
 	for mode in $order; do
 		n=c_${mode}_$r
 		echo "bench: [cost] round $r mode $mode"
-		bench_start $n bench_cost 1024 $mode 0 "imr.reps=${reps:-3}"
+		bench_start $n bench_cost 1024 $mode 0 "imr.reps=${reps:-3} imr.pfsecs=$(l2arg pfsecs)"
 		wait_guest $n 300 >/tmp/$n.wg
 		grep -E 'IMR-|bench:|\] (BUG|WARNING|Kernel panic)' /tmp/$n.wg | sed "s/IMR-REPORT cost /IMR-REPORT cost round=$r /"
 	done

@@ -1,6 +1,6 @@
 # Shared by the bench*/demo* guest scenarios (sourced, not a scenario).
 # The host passes the mode on the guest's command line: imr.mode=none|fpr|
-# imr|imr4k|imrnodrain|ksm|swap and imr.win=SECONDS (how long to wait after a free).
+# imr|imr4k|imrnodrain|imrnohot|ksm|swap and imr.win=SECONDS (how long to wait after a free).
 BENCH_MODE=$(sed -n 's/.*imr\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
 BENCH_WIN=$(sed -n 's/.*imr\.win=\([^ ]*\).*/\1/p' /proc/cmdline)
 BENCH_MODE=${BENCH_MODE:-none}
@@ -14,12 +14,14 @@ bench_setup() {
 	fpr)
 		load_balloon || { result FAIL "bench-$BENCH_MODE-balloon" "virtio_balloon not loaded"; return 1; }
 		;;
-	imr | imr4k | imrnodrain)
+	imr | imr4k | imrnodrain | imrnohot)
 		insmod /lib/imr/imr_guest.ko || { result FAIL "bench-$BENCH_MODE-insmod"; return 1; }
 		[ "$BENCH_MODE" = imr4k ] && echo 0 >$G/min_order
 		# imrnodrain: IMR without the per-CPU list drain, for its cost.
 		[ "$BENCH_MODE" = imrnodrain ] && echo 0 >$G/pcp_grace_ms
-		echo "bench: imr_guest min_order=$(cat $G/min_order) delay_ms=$(cat $G/delay_ms) reserve_kib=$(cat $G/reserve_kib) pcp_grace_ms=$(cat $G/pcp_grace_ms)"
+		# imrnohot: IMR without the hot reserve (as before 2026-12-03).
+		[ "$BENCH_MODE" = imrnohot ] && echo 0 >$G/hot_max_kib
+		echo "bench: imr_guest min_order=$(cat $G/min_order) delay_ms=$(cat $G/delay_ms) reserve_kib=$(cat $G/reserve_kib) pcp_grace_ms=$(cat $G/pcp_grace_ms) hot_max_kib=$(cat $G/hot_max_kib)"
 		;;
 	esac
 	return 0
@@ -27,7 +29,7 @@ bench_setup() {
 
 # bench_trace_on: count IMR's report hypercalls from here on (tracepoint).
 bench_trace_on() {
-	case $BENCH_MODE in imr | imr4k | imrnodrain) ;; *) return 0 ;; esac
+	case $BENCH_MODE in imr | imr4k | imrnodrain | imrnohot) ;; *) return 0 ;; esac
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
 	[ -d $T/events ] || { T=/sys/kernel/debug/tracing; mount -t debugfs none /sys/kernel/debug 2>/dev/null; }
@@ -40,13 +42,14 @@ bench_trace_on() {
 	echo 1 >$T/events/imr_guest/reserve_hit/enable 2>/dev/null
 	echo 1 >$T/events/imr_guest/pcp_drain/enable 2>/dev/null
 	echo 1 >$T/events/imr_guest/pcp_skip/enable 2>/dev/null
+	echo 1 >$T/events/imr_guest/hot_reserve/enable 2>/dev/null
 }
 
 # bench_stats TAG: the guest's IMR counters and the hypercall throughput
 # (bytes and guest-measured microseconds of successful report hypercalls).
 bench_stats() {
-	case $BENCH_MODE in imr | imr4k | imrnodrain) ;; *) return 0 ;; esac
-	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) pcp_skips=$(cat $G/pcp_skips) returned_bytes=$(cat $G/returned_bytes)"
+	case $BENCH_MODE in imr | imr4k | imrnodrain | imrnohot) ;; *) return 0 ;; esac
+	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) pcp_skips=$(cat $G/pcp_skips) hot_holds=$(cat $G/hot_holds) hot_reserve_kib=$(cat $G/hot_reserve_kib) returned_bytes=$(cat $G/returned_bytes)"
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
 	if [ -f $T/events/imr_guest/report/enable ]; then
@@ -55,7 +58,7 @@ bench_stats() {
 		# died right here once), and the guest powers off next anyway.
 		echo 0 >$T/tracing_on
 		# The last hypercalls, refusals and drains, for the record.
-		grep -E ' (report|reserve_hit|pcp_drain|pcp_skip): ' $T/trace | tail -40 | sed "s/^ */IMR-REPORT gtrace $1 /"
+		grep -E ' (report|reserve_hit|pcp_drain|pcp_skip|hot_reserve): ' $T/trace | tail -60 | sed "s/^ */IMR-REPORT gtrace $1 /"
 		awk -v tag="$1" -v mode="$BENCH_MODE" '
 			/ report: / {
 				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

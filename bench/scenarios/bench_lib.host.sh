@@ -1,5 +1,5 @@
 # Shared by the bench*/demo* host scenarios (sourced, not a scenario).
-# Modes: none fpr imr imr4k imrnodrain ksm swap.  The L2 command line may carry
+# Modes: none fpr imr imr4k imrnodrain imrnohot ksm swap.  The L2 command line may carry
 # imr.modes=a,b,c (from bench.sh via IMR_L2_CMDLINE) to pick and order them.
 
 bench_modes() {

@@ -16,7 +16,8 @@ for mode in $(bench_modes none fpr imr imr4k ksm swap); do
 	echo "bench: [release] mode $mode: booting a 1 GiB guest, window ${win}s"
 	r0=$(hval reclaimed_bytes)
 	case $mode in imr*) bench_htrace_on ;; esac
-	bench_start $n bench_release 1024 $mode $win
+	# shellcheck disable=SC2046
+	bench_start $n bench_release 1024 $mode $win $(l2arg relpf | sed 's/^./imr.relpf=&/')
 	[ "$mode" = swap ] && bench_into_cgroup /sys/fs/cgroup
 	boot_wait
 	rsswatch -i 5 "$(guest_pid $n)" /tmp/$n.mark >/tmp/$n.trace &

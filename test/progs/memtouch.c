@@ -12,10 +12,14 @@
  * touched and unmapped by a thread pinned to its own CPU (thread i on CPU
  * i modulo the CPUs online), so the frees land on several CPUs' lists.
  * The host times the release of the memory from the "free" mark.
+ *
+ * SIGUSR1 ends the hold early: a script frees the memory the moment
+ * something else ends (bench_release's reuse-heavy phase before a free).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,13 @@ struct slice {
 };
 
 static pthread_barrier_t touched, go, unmapped;
+static volatile sig_atomic_t woken;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	woken = 1;
+}
 
 static double now_us(void)
 {
@@ -42,6 +53,18 @@ static double now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/*
+ * HOLD_MS, or until SIGUSR1, looking every 10 ms at most (the signal may
+ * go to a slice thread, so the main thread's sleep is not interrupted).
+ */
+static void hold(int ms)
+{
+	double end = now_us() + ms * 1e3, left;
+
+	while (!woken && (left = end - now_us()) > 0)
+		usleep(left < 1e4 ? (useconds_t)left : 10000);
 }
 
 static void *run_slice(void *arg)
@@ -84,6 +107,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	signal(SIGUSR1, on_usr1);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
@@ -111,7 +135,7 @@ int main(int argc, char **argv)
 	}
 	pthread_barrier_wait(&touched);
 	imr_mark("touched");
-	usleep(hold_ms * 1000);
+	hold(hold_ms);
 	imr_mark("free");
 	t = now_us();
 	pthread_barrier_wait(&go);
