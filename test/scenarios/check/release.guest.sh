@@ -67,7 +67,7 @@ check guest-reuse-nested test "$w10" -le "$w100" -a "$w100" -le "$w1s2" -a "$w1s
 # the loop left free reported again, within 2 s (not 2 s after the next
 # free).  A/B in one guest, each a 4 s loop, figures from 2 s to 3.5 s
 # into it: first without the reserve (hot_max_kib=0: IMR as it was),
-# then with the default, which must hold something 2 s in and make the
+# then with the default, which must hold something 2-3.5 s in and make the
 # loop take less reported memory (on 2026-12-03: 0-108 MiB against
 # 98-170 MiB in those 1.5 s; reported: 0 against 78-252 MiB).  What the guest pays is not checked here: the
 # loop also takes blocks reported before it started (reported blocks go
@@ -88,6 +88,7 @@ loop_window() {
 	hk=$(cat $g/hot_reserve_kib)
 	sleep 1.5
 	pb=$(cat $g/reported_bytes) ub=$(cat $g/reused_bytes)
+	hk2=$(cat $g/hot_reserve_kib)
 	wait "$rw"
 }
 loop_window /tmp/pfbench-nohot.out
@@ -101,7 +102,7 @@ r0=$(cat $g/reports)
 h0=$(cat $g/hot_holds)
 loop_window /tmp/pfbench.out
 t_end=$(uptime_ms)
-b0=$pa b1=$pb bu=$((ub - ua)) hot_in_loop=$hk
+b0=$pa b1=$pb bu=$((ub - ua)) hot_in_loop=$hk hot_late=$hk2
 d1=$(cat $g/pcp_drains)
 k1=$(cat $g/pcp_skips)
 r1=$(cat $g/reports)
@@ -115,8 +116,11 @@ t_none=$(uptime_ms)
 back() { [ "$(cat $g/returned_bytes)" -ge $((ret0 - (16 << 20))) ]; }
 wait_until 5 back
 t_back=$(uptime_ms)
-echo "IMR-REPORT guest hot cpus=$cpus hot_max_kib=$hot_max nohot_reported_kib=$(((a1 - a0) >> 10)) hot_reported_kib=$(((b1 - b0) >> 10)) nohot_reused_kib=$((au >> 10)) hot_reused_kib=$((bu >> 10)) hot_holds=$((h1 - h0)) hot_kib_in_loop=$hot_in_loop hot_kib_at_end=$hot_at_end none_after_ms=$((t_none - t_end)) back_after_ms=$((t_back - t_end)) returned_before_kib=$((ret0 >> 10)) returned_now_kib=$(($(cat $g/returned_bytes) >> 10)) nohot: $(sed 's/^pfbench: //' /tmp/pfbench-nohot.out)"
-check guest-hot-grows test "$hot_in_loop" -ge 2048
+echo "IMR-REPORT guest hot cpus=$cpus hot_max_kib=$hot_max nohot_reported_kib=$(((a1 - a0) >> 10)) hot_reported_kib=$(((b1 - b0) >> 10)) nohot_reused_kib=$((au >> 10)) hot_reused_kib=$((bu >> 10)) hot_holds=$((h1 - h0)) hot_kib_in_loop=$hot_in_loop hot_kib_late=$hot_late hot_kib_at_end=$hot_at_end none_after_ms=$((t_none - t_end)) back_after_ms=$((t_back - t_end)) returned_before_kib=$((ret0 >> 10)) returned_now_kib=$(($(cat $g/returned_bytes) >> 10)) nohot: $(sed 's/^pfbench: //' /tmp/pfbench-nohot.out)"
+# Held at 2 s or at 3.5 s into the loop: it learns from the reuse that
+# follows the loop's first munmap, which a slow lab delays past 2 s
+# (0 KiB at 2 s, 240 MiB at the end, 6.12, a clean-clone run).
+check guest-hot-grows test "$hot_in_loop" -ge 2048 -o "$hot_late" -ge 2048
 check guest-hot-reuses-less test "$bu" -lt "$au"
 check guest-hot-lets-go test $((t_none - t_end)) -le 2000 -a $((t_back - t_end)) -le 2000
 # Stop the ring buffer, not the event: disabling one patches kernel text,
