@@ -124,10 +124,12 @@ static void imr_hold_step(unsigned long reused, unsigned long allocs,
 
 /*
  * The first tick after the tick stopped (nothing held, no report for a
- * second) spans an idle time and whatever ended it: it forgets the old
- * credit and takes the reuse before the frees.  Read as one sample, a
- * touch and a free seconds apart looked like churn (a release was held
- * back for most of a second in the lab); taken as a baseline only, it
+ * second) spans an idle time and whatever ended it: it takes the reuse
+ * before the frees, so it only replaces the old credit with the gap's
+ * frees (nothing is held, and reuse against no credit grows nothing).
+ * Read as one sample, a touch and a free seconds apart looked like churn
+ * (a release was held back for most of a second in the lab); taken as a
+ * baseline only, it
  * lost the free that started a loop (whose report restarts the tick),
  * and the reserve never grew in the lab's release-after-a-loop bench.
  * Only this tick writes imr_hold_idle; a tick late under load measures.
@@ -140,15 +142,11 @@ static void imr_hold_fn(struct work_struct *work)
 
 	imr_hold_sample(&reused_bytes, &allocs, &frees);
 	reused = (reused_bytes - imr_hold_reused_then) >> PAGE_SHIFT;
-	if (imr_hold_idle) {
-		/* Reuse first, against no credit; then the frees. */
-		imr_hot.credit = 0;
-		imr_hold_step(reused, allocs - imr_hold_allocs_then, 0, elapsed);
-		imr_hold_step(0, 0, frees - imr_hold_frees_then, elapsed);
-	} else {
+	if (imr_hold_idle)
+		imr_hot.credit = frees - imr_hold_frees_then;
+	else
 		imr_hold_step(reused, allocs - imr_hold_allocs_then,
 			      frees - imr_hold_frees_then, elapsed);
-	}
 	imr_hold_reused_then = reused_bytes;
 	imr_hold_allocs_then = allocs;
 	imr_hold_frees_then = frees;

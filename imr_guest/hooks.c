@@ -29,7 +29,6 @@
 
 static unsigned long imr_delay_target;	/* &prdev->work */
 static unsigned long imr_delay_jiffies;	/* >= 1 */
-static unsigned long imr_hold_jiffies;	/* while the hot reserve holds */
 /* Written by report() only (one work item, never two at once). */
 static unsigned long imr_backoff_jiffies;
 static unsigned int imr_backoff_ms;
@@ -42,7 +41,7 @@ static int imr_qdw_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	delay = max(READ_ONCE(imr_delay_jiffies), READ_ONCE(imr_backoff_jiffies));
 	if (imr_hold_pages())
-		delay = max(delay, imr_hold_jiffies);
+		delay = max(delay, (unsigned long)IMR_HOLD_DELAY_JIFFIES);
 	regs->cx = delay;
 	return 0;
 }
@@ -83,7 +82,6 @@ int imr_hooks_init(unsigned int delay_ms)
 	int err;
 
 	imr_hooks_set_delay_ms(delay_ms);
-	imr_hold_jiffies = IMR_HOLD_DELAY_JIFFIES;
 	imr_delay_target = (unsigned long)imr_control_work();
 	err = register_kprobe(&imr_qdw_kprobe);
 	if (err)

@@ -7,6 +7,12 @@ BENCH_MODE=${BENCH_MODE:-none}
 BENCH_WIN=${BENCH_WIN:-5}
 G=/sys/kernel/imr/guest
 
+# bench_imr_mode: is this one of the imr_guest modes (imr, imr4k, ...)?
+bench_imr_mode() {
+	case $BENCH_MODE in imr*) return 0 ;; esac
+	return 1
+}
+
 # bench_setup: what the mode needs inside the guest.  none, ksm and swap
 # need nothing here (ksm/swap act on the host; ksm boots with init_on_free=1).
 bench_setup() {
@@ -14,7 +20,7 @@ bench_setup() {
 	fpr)
 		load_balloon || { result FAIL "bench-$BENCH_MODE-balloon" "virtio_balloon not loaded"; return 1; }
 		;;
-	imr | imr4k | imrnodrain | imrnohot)
+	imr*)
 		insmod /lib/imr/imr_guest.ko || { result FAIL "bench-$BENCH_MODE-insmod"; return 1; }
 		[ "$BENCH_MODE" = imr4k ] && echo 0 >$G/min_order
 		# imrnodrain: IMR without the per-CPU list drain, for its cost.
@@ -29,7 +35,7 @@ bench_setup() {
 
 # bench_trace_on: count IMR's report hypercalls from here on (tracepoint).
 bench_trace_on() {
-	case $BENCH_MODE in imr | imr4k | imrnodrain | imrnohot) ;; *) return 0 ;; esac
+	bench_imr_mode || return 0
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
 	[ -d $T/events ] || { T=/sys/kernel/debug/tracing; mount -t debugfs none /sys/kernel/debug 2>/dev/null; }
@@ -48,7 +54,7 @@ bench_trace_on() {
 # bench_stats TAG: the guest's IMR counters and the hypercall throughput
 # (bytes and guest-measured microseconds of successful report hypercalls).
 bench_stats() {
-	case $BENCH_MODE in imr | imr4k | imrnodrain | imrnohot) ;; *) return 0 ;; esac
+	bench_imr_mode || return 0
 	echo "IMR-REPORT gstats $1 mode=$BENCH_MODE reported_bytes=$(cat $G/reported_bytes) reports=$(cat $G/reports) report_errors=$(cat $G/report_errors) reused_bytes=$(cat $G/reused_bytes) last_report_us=$(cat $G/last_report_us) reserve_hits=$(cat $G/reserve_hits) backoff_ms=$(cat $G/backoff_ms) pcp_drains=$(cat $G/pcp_drains) pcp_drained_bytes=$(cat $G/pcp_drained_bytes) pcp_skips=$(cat $G/pcp_skips) hot_holds=$(cat $G/hot_holds) hot_reserve_kib=$(cat $G/hot_reserve_kib) returned_bytes=$(cat $G/returned_bytes)"
 	T=/sys/kernel/tracing
 	[ -d $T/events ] || T=/sys/kernel/debug/tracing
