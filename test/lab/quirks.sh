@@ -183,9 +183,65 @@ heartbeat() {
 	[ "$hb_quiet" -lt 60 ] && return 0
 	stall_dump "$1"
 	[ $(((sd_pf2 - sd_pf1) / 2)) -gt 1000 ] || return 0
+	mon_dump "$1"
 	echo "[$1-stall] exception loop: pf_guest +$(((sd_pf2 - sd_pf1) / 2))/s, console quiet ${hb_quiet}s: killing its QEMU"
 	: >"/tmp/$1.looped"
 	kill -9 "$(guest_pid "$1")" 2>/dev/null
+}
+
+# mon_cmd NAME COMMAND: COMMAND on guest NAME's harness monitor
+# (launch_guest in vm.sh), then "info version", whose answer (the only
+# line that starts with QEMU's version number) ends the read: what comes
+# before it is COMMAND's whole answer, and nothing of it is left in the
+# FIFO for the next command.  At most 10 s.  Never blocks: a write to a
+# FIFO nobody reads would, so it writes only while the guest's QEMU (the
+# reader) lives, and under timeout.
+mon_cmd() {
+	kill -0 "$(guest_pid "$1")" 2>/dev/null || return 0
+	: >"/tmp/$1.hmon.tmp"
+	(timeout 10 cat "/tmp/$1.hmon.out" >"/tmp/$1.hmon.tmp") 2>/dev/null &
+	mc_r=$!
+	sleep 0.2
+	timeout 1 sh -c 'printf "%s\ninfo version\n" "$1" >"$2"' mon_cmd "$2" "/tmp/$1.hmon.in"
+	mc_i=0
+	while [ $mc_i -lt 95 ] && ! tr -d '\r' <"/tmp/$1.hmon.tmp" | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+'; do
+		sleep 0.1
+		mc_i=$((mc_i + 1))
+	done
+	kill "$mc_r" 2>/dev/null
+	wait "$mc_r" 2>/dev/null
+	tr -d '\r' <"/tmp/$1.hmon.tmp"
+}
+
+# mon_dump NAME: a guest caught in an exception loop (heartbeat), read
+# through its monitor before its QEMU is killed: every vCPU's registers,
+# and for each CR3 the top-level page table's entry 511 (module space,
+# where the loops' RIPs were), the entry 511 of the table it points to
+# and, if that pointer has bit 32 set (the three loops on record walked
+# to a table 4 GiB above any of the guest's RAM: docs/TESTING.md), the
+# same word with bit 32 cleared.  Which writer put the bit there is the
+# open question of README's Known gaps; this is what tells.
+mon_dump() {
+	[ -p "/tmp/$1.hmon.in" ] || return 0
+	mon_cmd "$1" "info registers -a" >"/tmp/$1.regs"
+	grep -E '^(CPU#|RIP=|CR0=)' "/tmp/$1.regs" | sed "s/^/[$1-mon] /"
+	for md_c in $(sed -n 's/.*CR3=\([0-9a-f]*\).*/\1/p' "/tmp/$1.regs" | sort -u); do
+		md_a=$(((0x$md_c & 0x000ffffffffff000) + 0xff8))
+		md_e=$(mon_xp "$1" $md_a)
+		echo "[$1-mon] CR3=$md_c pgd[511]@$(printf '%#x' $md_a)=${md_e:-unread}"
+		case $md_e in 0x[0-9a-f]*) ;; *) continue ;; esac
+		md_a=$((($md_e & 0x000ffffffffff000) + 0xff8))
+		echo "[$1-mon]   next[511]@$(printf '%#x' $md_a)=$(mon_xp "$1" $md_a)"
+		[ $(($md_e & 0x100000000)) -ne 0 ] || continue
+		md_a=$((md_a & ~0x100000000))
+		echo "[$1-mon]   bit 32 set: next[511] without it @$(printf '%#x' $md_a)=$(mon_xp "$1" $md_a)"
+	done
+}
+
+# mon_xp NAME GPA: the 8-byte word at guest-physical GPA, as 0x... (hex
+# digits only: the caller does arithmetic with it).
+mon_xp() {
+	mon_cmd "$1" "xp /1gx $2" | sed -n 's/^[0-9a-f]*: *\(0x[0-9a-f]*\)$/\1/p' | tail -n 1
 }
 
 # stall_dump NAME: a guest printed nothing for a minute; show what its

@@ -18,7 +18,8 @@ IMR_L3_BASE=$(param l3base '' | tr + " ")
 
 # start_guest [-a ARGS] [-g CGROUP] NAME GSCENARIO [MEM_MB] [CPUS] [qemu args...]
 # Boots an L3 guest under nested KVM in the background; its serial console
-# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, and the markers it
+# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, its harness monitor
+# to /tmp/NAME.hmon.{in,out} (launch_guest), and the markers it
 # sends through the isa-debugcon port (imrmark, see test/progs/imrmark.h) to
 # /tmp/NAME.mark: those are timed to the instruction, the console is not.
 # -a ARGS: added to the guest's kernel command line (the imr.* settings its
@@ -63,7 +64,7 @@ start_guest() {
 			echo "echo \$\$ >'$sg_cgroup/cgroup.procs' || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
-			-monitor none -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
+			-monitor "pipe:/tmp/$sg_name.hmon" -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
 			-kernel "$IMR_L3_KERNEL" -initrd /guest/initrd.cpio \
 			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$sg_scen $sg_args" \
 			-serial "file:/tmp/$sg_name.log" -no-reboot \
@@ -78,8 +79,14 @@ start_guest() {
 	launch_guest "$sg_name"
 }
 
-# launch_guest NAME: run /tmp/NAME.run in the background.
+# launch_guest NAME: run /tmp/NAME.run in the background.  Every guest
+# has a monitor of the harness's own on /tmp/NAME.hmon.{in,out}, FIFOs
+# that QEMU opens read-write, so it never waits for a reader; nothing
+# reads it but quirks.sh's mon_cmd, when a guest is caught in a loop.
 launch_guest() {
+	for lg_f in in out; do
+		[ -p "/tmp/$1.hmon.$lg_f" ] || mkfifo "/tmp/$1.hmon.$lg_f"
+	done
 	: >"/tmp/$1.log"
 	: >"/tmp/$1.mark"
 	sh "/tmp/$1.run" &
