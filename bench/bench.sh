@@ -5,19 +5,21 @@
 # comparison runs inside ONE L2 boot, so ratios are fair.
 #
 #   BENCH_KVER=6.1|6.12       host and guest kernel series (default 6.1)
-#   BENCH_SCENARIOS="release frag cost oc"   which parts (default: all)
+#   BENCH_SCENARIOS="release frag cost oc build"   which parts (default: all)
 #   BENCH_COST_ROUNDS=2 BENCH_COST_REPS=3    guest-cost repetitions
 #   BENCH_COST_SECONDS=2      length of each pfbench run
 #   BENCH_DATE=YYYY-MM-DD     name of the results (default: today)
 #   BENCH_CPUS=N              vCPUs of each benchmark guest (default 1)
+#   BENCH_BUILD_ROUNDS=3      rounds of the build-like workload
 #
 # Writes bench/results/<date>-<kver>.{json,md} (and the raw console logs as
-# .log, not committed), bench/release-<series>.png and bench/cost-<series>.png.
+# .log, not committed), bench/release-<series>.png, bench/cost-<series>.png and
+# bench/build-<series>.png.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 series=${BENCH_KVER:-6.1}
-scens=${BENCH_SCENARIOS:-release frag cost oc}
+scens=${BENCH_SCENARIOS:-release frag cost oc build}
 date=${BENCH_DATE:-$(date +%F)}
 t0=$(date +%s)
 
@@ -67,7 +69,7 @@ run_lab() {
 		>"$out-$name.lab.log" 2>&1 &
 	lpid=$!
 	tail --pid=$lpid -n +1 -F "$log" 2>/dev/null |
-		grep --line-buffered -E '^bench: |^IMR-REPORT (release|frag|oc|floor) ' | sed -u 's/\r$//; s/^/      /' >&2
+		grep --line-buffered -E '^bench: |^IMR-REPORT (release|frag|oc|floor|buildfp) ' | sed -u 's/\r$//; s/^/      /' >&2
 	wait $lpid
 	rc=$?
 	[ -f "$log" ] && cp "$log" "$out-$name.log"
@@ -89,7 +91,9 @@ for s in $scens; do
 		"guest cost (pfbench), none/FPR/IMR/IMR-4K, ${BENCH_COST_ROUNDS:-2} rounds (~4 min)" ;;
 	oc) run_lab oc 900 "imr.modes=${BENCH_OC_MODES:-imr,fpr,none}" \
 		"overcommit: 3 x 1.5 GiB guests in a 4 GiB L2, IMR/FPR/none (~4 min)" ;;
-	*) die "unknown scenario '$s' (release frag cost oc)" ;;
+	build) run_lab build 2400 "imr.modes=${BENCH_BUILD_MODES:-none,fpr,imr,imrnohot} imr.brounds=${BENCH_BUILD_ROUNDS:-3}" \
+		"build-like workload (gcc, xz, gzip), none/FPR/IMR/IMR without the hot reserve: footprint and cost (~20 min)" ;;
+	*) die "unknown scenario '$s' (release frag cost oc build)" ;;
 	esac
 done
 
@@ -101,4 +105,4 @@ unset IFS
 # shellcheck disable=SC2086
 python3 bench/report.py --kver "$kver" --date "$date" --series "$series" --cpus "${BENCH_CPUS:-1}" --out "$out" \
 	--plots bench "$@" $logs || die "bench/report.py failed"
-say "bench: done in $(($(date +%s) - t0))s: $out.json, $out.md, bench/release-$series.png, bench/cost-$series.png"
+say "bench: done in $(($(date +%s) - t0))s: $out.json, $out.md, bench/release-$series.png, bench/cost-$series.png, bench/build-$series.png"

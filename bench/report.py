@@ -15,13 +15,17 @@ MODES = ["none", "fpr", "imr", "imr4k", "imrnodrain", "imrnohot", "ksm", "swap"]
 
 
 def parse(paths):
-    reps, traces, octr, notes = [], {}, {}, []
+    reps, traces, octr, btr, notes = [], {}, {}, {}, []
     for p in paths:
         if not os.path.exists(p):
             notes.append(f"missing log {p}")
             continue
         for line in open(p, errors="replace"):
             line = line.replace("\r", "").rstrip("\n")
+            # The harness's periodic echo of a guest's last console line
+            # (vm.sh progress, quirks.sh heartbeat) repeats a report.
+            if re.match(r"^\[[^\]]*-(progress|wait [^\]]*)\] ", line):
+                continue
             line = re.sub(r"^(\[[^\]]*\] )+", "", line) if line.startswith("[") and "IMR-REPORT" in line else line
             i = line.find("IMR-REPORT ")
             if i >= 0:
@@ -46,7 +50,10 @@ def parse(paths):
             m = re.match(r"^OCTRACE (\S+) (\d+) (\d+)$", line)
             if m:
                 octr.setdefault(m.group(1), []).append((int(m.group(2)), int(m.group(3))))
-    return reps, traces, octr, notes
+            m = re.match(r"^BTRACE (\S+) (-?\d+\.\d+) (\d+)$", line)
+            if m:
+                btr.setdefault(m.group(1), []).append((float(m.group(2)), int(m.group(3))))
+    return reps, traces, octr, btr, notes
 
 
 def pick(reps, kind, tag=None, **kv):
@@ -93,7 +100,7 @@ def main():
     ap.add_argument("--note", action="append", default=[])
     ap.add_argument("logs", nargs="+")
     a = ap.parse_args()
-    reps, traces, octr, notes = parse(a.logs)
+    reps, traces, octr, btr, notes = parse(a.logs)
     notes += a.note
     res = {"date": a.date, "kernel": a.kver, "guest_cpus": a.cpus, "lab": "L2 = QEMU TCG -cpu max 2 vCPU 4 GiB; L3 = nested KVM; all times are TCG-lab times",
            "notes": notes}
@@ -172,6 +179,10 @@ def main():
                  "share_pct": r.get("share_pct"),
                  "stayed_kib": None if exp is None else exp - r.get("returned_kib", 0),
                  "t90_ms": ms(r.get("t90_ms")), "window_ms": r.get("window_ms")}
+        u = one(reps, "fragused", mode=m)
+        if u and "error" not in u:
+            fr[m].update({"l2_returned_kib": u.get("returned_kib"), "l2_share_pct": u.get("share_pct"),
+                          "l2_t90_ms": ms(u.get("t90_ms"))})
     res["fragmented"] = fr
 
     # --- guest cost ----------------------------------------------------
@@ -209,6 +220,48 @@ def main():
             oc[m] = {x: v for x, v in r.items() if x not in ("kind", "tags", "src", "mode")}
     res["overcommit"] = oc
 
+    # --- build-like workload -------------------------------------------
+    # One fresh guest per mode and round (rep=N); the mean over the rounds,
+    # and the range, for the run time and the footprint.
+    bld = {}
+    for m in MODES:
+        gs, hs = pick(reps, "build", mode=m), pick(reps, "buildfp", mode=m)
+        if not gs and not hs:
+            continue
+        r = {"n": len(gs)}
+        if gs:
+            r.update({x: gs[-1].get(x) for x in ("rounds", "slots", "files")})
+            r["failed"] = sum(g.get("failed", 0) for g in gs if isinstance(g.get("failed"), (int, float)))
+            for x in ("wall_s", "user_s", "sys_s"):
+                v = [g[x] for g in gs if isinstance(g.get(x), (int, float))]
+                if v:
+                    r[x] = round(statistics.mean(v), 2)
+                    r[x + "_min"], r[x + "_max"] = min(v), max(v)
+        ok = [h for h in hs if "error" not in h]
+        if hs and not ok:
+            r["error"] = hs[-1]["error"]
+        for x in ("run_gibs", "tail_gibs", "mean_mib", "peak_mib", "start_mib", "done_mib", "end_mib", "run_s", "tail_s"):
+            v = [h[x] for h in ok if isinstance(h.get(x), (int, float))]
+            if v:
+                r[x] = round(statistics.mean(v), 2)
+                r[x + "_min"], r[x + "_max"] = min(v), max(v)
+        st = pick(reps, "gstats", "build", mode=m)
+        for x in ("reported_bytes", "reused_bytes", "hot_holds"):
+            v = [g[x] for g in st if isinstance(g.get(x), (int, float))]
+            if v:
+                r[x] = statistics.mean(v)
+        bld[m] = r
+    base = bld.get("none", {})
+    fb = bld.get("fpr", {})
+    for m, r in bld.items():
+        if base.get("wall_s") and r.get("wall_s"):
+            r["wall_vs_none_pct"] = round(100 * (r["wall_s"] / base["wall_s"] - 1), 1)
+        if fb.get("run_gibs") and r.get("run_gibs"):
+            r["run_gibs_vs_fpr"] = round(r["run_gibs"] / fb["run_gibs"], 2)
+        if base.get("run_gibs") and r.get("run_gibs"):
+            r["run_gibs_vs_none"] = round(r["run_gibs"] / base["run_gibs"], 2)
+    res["build"] = bld
+
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out + ".json", "w") as f:
         json.dump(res, f, indent=1, sort_keys=False)
@@ -217,7 +270,7 @@ def main():
         f.write(md)
     print(md)
     if a.plots:
-        plots(a, traces, cost, octr)
+        plots(a, traces, cost, octr, btr)
 
 
 def table(res):
@@ -258,13 +311,16 @@ def table(res):
     fr = res["fragmented"]
     if fr:
         L += ["", "## fragmented: 4 interleaved processes + page cache, odd ones exit, even ones free every other 64 KiB, drop_caches", "",
-              "| mode | freed (expected) | returned | share | stayed behind |", "|---|---|---|---|---|"]
+              "By the guest QEMU's RSS, and by L2's free memory (what the host really has again: a drop inside a THP lowers the RSS but frees nothing until the THP is split).", "",
+              "| mode | freed (expected) | returned (RSS) | share (RSS) | stayed behind (RSS) | returned (L2 free memory) | share (L2) | t90 (L2) |", "|---|---|---|---|---|---|---|---|"]
         for m, r in fr.items():
             if "error" in r:
-                L.append(f"| {m} | {r['error']} | | | |")
+                L.append(f"| {m} | {r['error']} | | | | | | |")
                 continue
+            l2r = r.get("l2_returned_kib")
             L.append(f"| {m} | {fmt(r['expected_free_kib'] / 1024 if r['expected_free_kib'] else None, ' MiB', 0)} | {fmt(r['returned_kib'] / 1024, ' MiB', 0)} | "
-                     f"{fmt(r['share_pct'], '%')} | {fmt(r['stayed_kib'] / 1024 if r['stayed_kib'] is not None else None, ' MiB', 0)} |")
+                     f"{fmt(r['share_pct'], '%')} | {fmt(r['stayed_kib'] / 1024 if r['stayed_kib'] is not None else None, ' MiB', 0)} | "
+                     f"{fmt(l2r / 1024 if l2r is not None else None, ' MiB', 0)} | {fmt(r.get('l2_share_pct'), '%')} | {fmt(r.get('l2_t90_ms'), ' ms', 0)} |")
     c = res["guest_cost"]
     if c:
         walls = [v["wall_s_mean"] for vv in c.values() for v in vv.values() if isinstance(v, dict) and "wall_s_mean" in v]
@@ -284,12 +340,27 @@ def table(res):
             rss = "/".join(str(int(x) // 1024) for x in str(r.get("rss_end_kib", "")).split(",") if x.strip().isdigit())
             L.append(f"| {m} | {fmt(r.get('finished'), '', 0)}/{fmt(r.get('guests'), '', 0)} | {fmt(r.get('memavail_start_kib', 0) / 1024, '', 0)} → {fmt(r.get('memavail_min_kib', 0) / 1024, ' MiB', 0)} | "
                      f"{fmt(r.get('oom_kills'), '', 0)} | {rss} MiB |")
+    b = res.get("build")
+    if b:
+        r0 = next(iter(b.values()))
+        L += ["", f"## build-like workload: {fmt(r0.get('rounds'), '', 0)} round(s) of gcc -O2 -c (dtc, {fmt(r0.get('files'), '', 0)} files), xz -6 and gzip -9 (3.5 MiB of text), {fmt(r0.get('slots'), '', 0)} job slots; a fresh 1 GiB guest per mode and repetition", "",
+              "Footprint: the guest QEMU's RSS in L2 integrated over the build (and over the tail after it, the programs gone); means over the repetitions, (min–max).", "",
+              "| mode | runs | run time (min–max) | vs none | guest user / sys | footprint (min–max) | vs none | vs FPR | mean RSS | RSS at start → end of build → after tail | reported / reused per run |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for m, r in b.items():
+            num = lambda k: r.get(k) if isinstance(r.get(k), (int, float)) else None
+            rng = lambda k, u, nd=1: f"{fmt(num(k), u, nd)} ({fmt(num(k + '_min'), '', nd)}–{fmt(num(k + '_max'), '', nd)})"
+            ru = "" if num("reported_bytes") is None or num("reused_bytes") is None else f"{r['reported_bytes'] / 2**30:.2f} / {r['reused_bytes'] / 2**30:.2f} GiB"
+            fp = f"footprint: {r['error']}" if r.get("error") else rng("run_gibs", " GiB·s")
+            L.append(f"| {m} | {fmt(r.get('n'), '', 0)} | {rng('wall_s', ' s')} | {fmt(r.get('wall_vs_none_pct'), '%')} | {fmt(num('user_s'), ' s', 1)} / {fmt(num('sys_s'), ' s', 1)} | "
+                     f"{fp} | {fmt(r.get('run_gibs_vs_none'), '×', 2)} | {fmt(r.get('run_gibs_vs_fpr'), '×', 2)} | {fmt(num('mean_mib'), ' MiB', 0)} | "
+                     f"{fmt(num('start_mib'), '', 0)} → {fmt(num('done_mib'), '', 0)} → {fmt(num('end_mib'), ' MiB', 0)} | {ru} |")
     if res.get("notes"):
         L += ["", "Notes:"] + [f"- {n}" for n in res["notes"]]
     return "\n".join(L) + "\n"
 
 
-def plots(a, traces, cost, octr):
+def plots(a, traces, cost, octr, btr):
     d = a.out + ".plot"
     os.makedirs(d, exist_ok=True)
     series = a.series or a.kver
@@ -325,6 +396,20 @@ def plots(a, traces, cost, octr):
               "set ylabel '% of none'", "set style data histograms", "set style histogram errorbars gap 2 lw 1",
               "set style fill solid 0.6 border -1", "set yrange [0:*]", "set grid ytics", "set key top right",
               f"plot '{d}/cost.dat' using 2:3:4:xtic(1) title 'THP' , '' using 5:6:7 title '4 KiB (MADV_NOHUGEPAGE)'"]
+        run_gnuplot(gp)
+    # The first repetition's trace of each mode (BTRACE MODE-REP).
+    bm = [m for m in MODES if m + "-1" in btr or m in btr]
+    if bm:
+        for m in bm:
+            with open(f"{d}/build-{m}.dat", "w") as f:
+                for t, k in btr.get(m + "-1", btr.get(m, [])):
+                    f.write(f"{t:.2f} {k / 1024:.1f}\n")
+        png = f"{a.plots}/build-{series}.png"
+        gp = ["set terminal pngcairo noenhanced size 1000,560 font ',11'", f"set output '{png}'",
+              f"set title 'Host RSS of a 1 GiB guest running a build-like workload (gcc, xz, gzip) from t=0 ({a.kver}, {a.date}, TCG lab)'",
+              "set xlabel 'seconds since the build started'", "set ylabel 'guest QEMU VmRSS in L2 (MiB)'",
+              "set grid", "set key outside right", "set yrange [0:*]"]
+        gp.append("plot " + ", ".join(f"'{d}/build-{m}.dat' using 1:2 with lines lw 2 title '{m}'" for m in bm))
         run_gnuplot(gp)
     if octr:
         for m, v in octr.items():

@@ -6,12 +6,10 @@ bench_host_setup
 reps=$(l2arg reps)
 rounds=$(l2arg rounds)
 modes=$(bench_modes none fpr imr imr4k)
-rev=
-for m in $modes; do rev="$m $rev"; done
 r=1
 while [ "$r" -le "${rounds:-2}" ]; do
-	[ $((r % 2)) = 1 ] && order=$modes || order=$rev
-	for mode in $order; do
+	# shellcheck disable=SC2086
+	for mode in $(bench_order $r $modes); do
 		n=c_${mode}_$r
 		echo "bench: [cost] round $r mode $mode"
 		bench_start $n bench_cost 1024 $mode 0 "imr.reps=${reps:-3} imr.pfsecs=$(l2arg pfsecs)"

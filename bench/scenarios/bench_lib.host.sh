@@ -7,6 +7,21 @@ bench_modes() {
 	echo "${m:-$*}"
 }
 
+# bench_order ROUND MODE...: the modes in round ROUND's order: as given
+# in odd rounds, reversed in even ones, so that drift in the lab shows up
+# as spread, not as a mode.
+bench_order() {
+	bo_r=$1
+	shift
+	if [ $((bo_r % 2)) = 1 ]; then
+		echo "$*"
+		return
+	fi
+	bo_v=
+	for bo_m in "$@"; do bo_v="$bo_m $bo_v"; done
+	echo "$bo_v"
+}
+
 # bench_host_setup: imr_host loaded for the whole run (it only acts on
 # hypercalls), cgroup v2 mounted, facts about this L2 printed.
 bench_host_setup() {

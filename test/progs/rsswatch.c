@@ -2,23 +2,34 @@
 /*
  * rsswatch: the host's view of a guest's memory, cheaply.
  *
- *   rsswatch [-i MS] PID LOG          sample /proc/PID/status VmRSS every MS
+ *   rsswatch [-m] [-i MS] PID LOG     sample /proc/PID/status VmRSS every MS
  *                                     milliseconds (default 5) and timestamp
  *                                     every "IMR-MARK <text>" line that the
  *                                     guest's console LOG gains; stop when
  *                                     PID exits.  Prints "S <ms> <kib>" and
- *                                     "M <ms> <text>" lines.
+ *                                     "M <ms> <text>" lines; with -m, "S <ms>
+ *                                     <kib> <used_kib>", used_kib being this
+ *                                     host's MemTotal - MemFree.
  *   rsswatch -a NAME FROM TO KIB TRACE
  *                                     analyse a trace: from mark FROM, how
  *                                     long until 50/90/98% of KIB left the
  *                                     RSS, and what share had left by mark
  *                                     TO (the end of the window).
+ *   rsswatch -u NAME FROM TO KIB TRACE
+ *                                     the same for used_kib (a -m trace):
+ *                                     memory the host really has again.  A
+ *                                     zap of less than 2 MiB inside a THP
+ *                                     lowers the RSS but frees nothing until
+ *                                     the THP is split (deferred, under
+ *                                     memory pressure), so RSS overstates
+ *                                     what comes back in small pieces.
  *
  * A shell loop costs milliseconds per sample under TCG; this costs
  * microseconds.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +84,22 @@ static void scan_log(int fd, double t)
 	}
 }
 
-static int watch(int interval_ms, const char *pid, const char *log)
+/* MemTotal - MemFree of this host in KiB, or -1. */
+static long read_used_kib(void)
+{
+	char buf[4096];
+	char *t, *f;
+
+	if (read_small("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	t = strstr(buf, "MemTotal:");
+	f = strstr(buf, "MemFree:");
+	if (!t || !f)
+		return -1;
+	return strtol(t + 9, NULL, 10) - strtol(f + 8, NULL, 10);
+}
+
+static int watch(int interval_ms, bool used, const char *pid, const char *log)
 {
 	char path[64];
 	double t0 = now_ms();
@@ -92,7 +118,10 @@ static int watch(int interval_ms, const char *pid, const char *log)
 		rss = read_rss_kib(path);
 		if (rss <= 0)
 			break;
-		printf("S %.1f %ld\n", t, rss);
+		if (used)
+			printf("S %.1f %ld %ld\n", t, rss, read_used_kib());
+		else
+			printf("S %.1f %ld\n", t, rss);
 		usleep(interval_ms * 1000);
 	}
 	if (fd >= 0)
@@ -105,8 +134,9 @@ struct sample {
 	long kib;
 };
 
+/* @used: analyse a -m trace's used_kib column instead of the RSS. */
 static int analyse(const char *name, const char *mark, const char *end,
-		   long want_kib, const char *trace)
+		   long want_kib, bool used, const char *trace)
 {
 	static const int pct[] = { 50, 90, 98 };
 	double tx[3] = { -1, -1, -1 };
@@ -115,7 +145,7 @@ static int analyse(const char *name, const char *mark, const char *end,
 	char line[600], text[512];
 	FILE *f = fopen(trace, "r");
 	double t;
-	long kib;
+	long kib, hk;
 
 	if (!f) {
 		perror(trace);
@@ -131,7 +161,8 @@ static int analyse(const char *name, const char *mark, const char *end,
 			}
 			continue;
 		}
-		if (sscanf(line, "S %lf %ld", &t, &kib) != 2)
+		if (used ? sscanf(line, "S %lf %ld %ld", &t, &hk, &kib) != 3
+			 : sscanf(line, "S %lf %ld", &t, &kib) != 2)
 			continue;
 		prev = kib;
 		if (t_mark < 0 || base < 0)
@@ -156,18 +187,25 @@ static int analyse(const char *name, const char *mark, const char *end,
 
 int main(int argc, char **argv)
 {
+	bool used = false;
 	int interval = 5;
 
-	if (argc == 7 && !strcmp(argv[1], "-a"))
-		return analyse(argv[2], argv[3], argv[4], atol(argv[5]), argv[6]);
+	if (argc == 7 && (!strcmp(argv[1], "-a") || !strcmp(argv[1], "-u")))
+		return analyse(argv[2], argv[3], argv[4], atol(argv[5]),
+			       argv[1][1] == 'u', argv[6]);
+	if (argc >= 2 && !strcmp(argv[1], "-m")) {
+		used = true;
+		argv++;
+		argc--;
+	}
 	if (argc == 5 && !strcmp(argv[1], "-i")) {
 		interval = atoi(argv[2]);
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 3 || interval <= 0) {
-		fprintf(stderr, "usage: rsswatch [-i MS] PID LOG | rsswatch -a NAME FROM TO KIB TRACE\n");
+		fprintf(stderr, "usage: rsswatch [-m] [-i MS] PID LOG | rsswatch -a|-u NAME FROM TO KIB TRACE\n");
 		return 2;
 	}
-	return watch(interval, argv[1], argv[2]);
+	return watch(interval, used, argv[1], argv[2]);
 }
