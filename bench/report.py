@@ -183,6 +183,10 @@ def main():
         if u and "error" not in u:
             fr[m].update({"l2_returned_kib": u.get("returned_kib"), "l2_share_pct": u.get("share_pct"),
                           "l2_t90_ms": ms(u.get("t90_ms"))})
+            sh = one(reps, "fragshrink", mode=m)
+            if sh and exp and sh.get("guest_alive") == 1 and isinstance(u.get("base_kib"), (int, float)) and isinstance(sh.get("used_after_kib"), (int, float)):
+                back = u["base_kib"] - sh["used_after_kib"]
+                fr[m].update({"l2_after_shrink_kib": back, "l2_after_shrink_pct": round(100 * back / exp, 1)})
     res["fragmented"] = fr
 
     # --- guest cost ----------------------------------------------------
@@ -312,15 +316,17 @@ def table(res):
     if fr:
         L += ["", "## fragmented: 4 interleaved processes + page cache, odd ones exit, even ones free every other 64 KiB, drop_caches", "",
               "By the guest QEMU's RSS, and by L2's free memory (what the host really has again: a drop inside a THP lowers the RSS but frees nothing until the THP is split).", "",
-              "| mode | freed (expected) | returned (RSS) | share (RSS) | stayed behind (RSS) | returned (L2 free memory) | share (L2) | t90 (L2) |", "|---|---|---|---|---|---|---|---|"]
+              "| mode | freed (expected) | returned (RSS) | share (RSS) | stayed behind (RSS) | returned (L2 free memory) | share (L2) | t90 (L2) | L2, after its shrinkers ran |", "|---|---|---|---|---|---|---|---|---|"]
         for m, r in fr.items():
             if "error" in r:
-                L.append(f"| {m} | {r['error']} | | | | | | |")
+                L.append(f"| {m} | {r['error']} | | | | | | | |")
                 continue
             l2r = r.get("l2_returned_kib")
+            l2s = r.get("l2_after_shrink_kib")
             L.append(f"| {m} | {fmt(r['expected_free_kib'] / 1024 if r['expected_free_kib'] else None, ' MiB', 0)} | {fmt(r['returned_kib'] / 1024, ' MiB', 0)} | "
                      f"{fmt(r['share_pct'], '%')} | {fmt(r['stayed_kib'] / 1024 if r['stayed_kib'] is not None else None, ' MiB', 0)} | "
-                     f"{fmt(l2r / 1024 if l2r is not None else None, ' MiB', 0)} | {fmt(r.get('l2_share_pct'), '%')} | {fmt(r.get('l2_t90_ms'), ' ms', 0)} |")
+                     f"{fmt(l2r / 1024 if l2r is not None else None, ' MiB', 0)} | {fmt(r.get('l2_share_pct'), '%')} | {fmt(r.get('l2_t90_ms'), ' ms', 0)} | "
+                     f"{fmt(l2s / 1024 if l2s is not None else None, ' MiB', 0)} ({fmt(r.get('l2_after_shrink_pct'), '%')}) |")
     c = res["guest_cost"]
     if c:
         walls = [v["wall_s_mean"] for vv in c.values() for v in vv.values() if isinstance(v, dict) and "wall_s_mean" in v]
