@@ -412,7 +412,7 @@ def plots(a, traces, cost, octr, btr):
                     f.write(f"{t:.2f} {k / 1024:.1f}\n")
         png = f"{a.plots}/build-{series}.png"
         gp = ["set terminal pngcairo noenhanced size 1000,560 font ',11'", f"set output '{png}'",
-              f"set title 'Host RSS of a 1 GiB guest running a build-like workload (gcc, xz, gzip) from t=0 ({a.kver}, {a.date}, TCG lab)'",
+              f"set title 'Host RSS of a 1 GiB guest building (gcc, xz, gzip) from t=0 ({a.kver}, {a.date}, TCG lab)'",
               "set xlabel 'seconds since the build started'", "set ylabel 'guest QEMU VmRSS in L2 (MiB)'",
               "set grid", "set key outside right", "set yrange [0:*]"]
         gp.append("plot " + ", ".join(f"'{d}/build-{m}.dat' using 1:2 with lines lw 2 title '{m}'" for m in bm))
