@@ -36,6 +36,10 @@ if [ "$(param l3pvh 0)" = 1 ]; then
 else
 	IMR_L3_KERNEL=/guest/vmlinuz
 fi
+# imr.hmon=1 on L2's command line: every guest gets the harness monitor
+# (launch_guest); off by default until it is known not to change how
+# often the lab's L3 guests reset (docs/TESTING.md, 2026-12-04).
+IMR_HMON=$(param hmon 0)
 start_guest() {
 	sg_args=
 	sg_cgroup=
@@ -51,6 +55,11 @@ start_guest() {
 		shift 2
 	done
 	sg_name=$1
+	if [ "$IMR_HMON" = 1 ]; then
+		IMR_HMON_ARGS="-monitor pipe:/tmp/$sg_name.hmon"
+	else
+		IMR_HMON_ARGS="-monitor none"
+	fi
 	sg_scen=$2
 	sg_mem=${3:-1024}
 	sg_cpus=${4:-1}
@@ -64,7 +73,7 @@ start_guest() {
 			echo "echo \$\$ >'$sg_cgroup/cgroup.procs' || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
-			-monitor "pipe:/tmp/$sg_name.hmon" -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
+			$IMR_HMON_ARGS -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
 			-kernel "$IMR_L3_KERNEL" -initrd /guest/initrd.cpio \
 			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$sg_scen $sg_args" \
 			-serial "file:/tmp/$sg_name.log" -no-reboot \
@@ -79,14 +88,19 @@ start_guest() {
 	launch_guest "$sg_name"
 }
 
-# launch_guest NAME: run /tmp/NAME.run in the background.  Every guest
-# has a monitor of the harness's own on /tmp/NAME.hmon.{in,out}, FIFOs
-# that QEMU opens read-write, so it never waits for a reader; nothing
-# reads it but quirks.sh's mon_cmd, when a guest is caught in a loop.
-launch_guest() {
+# hmon_fifos NAME: the FIFOs of guest NAME's harness monitor.
+hmon_fifos() {
 	for lg_f in in out; do
 		[ -p "/tmp/$1.hmon.$lg_f" ] || mkfifo "/tmp/$1.hmon.$lg_f"
 	done
+}
+
+# launch_guest NAME: run /tmp/NAME.run in the background.  With imr.hmon=1
+# every guest has a monitor of the harness's own on /tmp/NAME.hmon.{in,out}, FIFOs
+# that QEMU opens read-write, so it never waits for a reader; nothing
+# reads it but quirks.sh's mon_cmd, when a guest is caught in a loop.
+launch_guest() {
+	[ "$IMR_HMON" = 1 ] && hmon_fifos "$1"
 	: >"/tmp/$1.log"
 	: >"/tmp/$1.mark"
 	sh "/tmp/$1.run" &

@@ -11,7 +11,10 @@ check host-sysfs test -d /sys/kernel/imr/host
 mkfifo /tmp/g1mon.in /tmp/g1mon.out
 cat /tmp/g1mon.out >/dev/null &
 IMR_RESET_TEST=g1
-start_guest g1 smoke 512 1 -monitor pipe:/tmp/g1mon
+# The harness monitor (imr.hmon=1 gives every guest one; this one always).
+[ "$IMR_HMON" = 1 ] || { hmon_fifos g1; g1hmon="-monitor pipe:/tmp/g1.hmon"; }
+# shellcheck disable=SC2086
+start_guest g1 smoke 512 1 -monitor pipe:/tmp/g1mon ${g1hmon:-}
 echo system_reset >/tmp/g1mon.in
 wait_mark g1 smoke-up 180 && mon_dump g1 >/tmp/g1.mondump
 sed 's/^/[mondump] /' /tmp/g1.mondump
