@@ -18,7 +18,7 @@ IMR_L3_BASE=$(param l3base '' | tr + " ")
 
 # start_guest [-a ARGS] [-g CGROUP] NAME GSCENARIO [MEM_MB] [CPUS] [qemu args...]
 # Boots an L3 guest under nested KVM in the background; its serial console
-# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, its harness monitor
+# goes to /tmp/NAME.log, its QEMU pid to /tmp/NAME.pid, with imr.hmon=1 its harness monitor
 # to /tmp/NAME.hmon.{in,out} (launch_guest), and the markers it
 # sends through the isa-debugcon port (imrmark, see test/progs/imrmark.h) to
 # /tmp/NAME.mark: those are timed to the instruction, the console is not.
@@ -56,9 +56,9 @@ start_guest() {
 	done
 	sg_name=$1
 	if [ "$IMR_HMON" = 1 ]; then
-		IMR_HMON_ARGS="-monitor pipe:/tmp/$sg_name.hmon"
+		sg_hmon="-monitor pipe:/tmp/$sg_name.hmon"
 	else
-		IMR_HMON_ARGS="-monitor none"
+		sg_hmon="-monitor none"
 	fi
 	sg_scen=$2
 	sg_mem=${3:-1024}
@@ -73,7 +73,7 @@ start_guest() {
 			echo "echo \$\$ >'$sg_cgroup/cgroup.procs' || exit 125"
 		printf exec
 		for a in qemu-system-x86_64 -nodefaults -no-user-config -nographic -display none \
-			$IMR_HMON_ARGS -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
+			$sg_hmon -enable-kvm -cpu host,-xsave -smp "$sg_cpus" -m "$sg_mem" \
 			-kernel "$IMR_L3_KERNEL" -initrd /guest/initrd.cpio \
 			-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 $IMR_L3_BASE imr.gscenario=$sg_scen $sg_args" \
 			-serial "file:/tmp/$sg_name.log" -no-reboot \
@@ -90,8 +90,8 @@ start_guest() {
 
 # hmon_fifos NAME: the FIFOs of guest NAME's harness monitor.
 hmon_fifos() {
-	for lg_f in in out; do
-		[ -p "/tmp/$1.hmon.$lg_f" ] || mkfifo "/tmp/$1.hmon.$lg_f"
+	for hf_f in in out; do
+		[ -p "/tmp/$1.hmon.$hf_f" ] || mkfifo "/tmp/$1.hmon.$hf_f"
 	done
 }
 
